@@ -1,0 +1,1 @@
+"""Policies: scripted baselines and reference responses; observations in, actions out."""

@@ -1,0 +1,1 @@
+"""The Gymnasium environments, their spaces, rendering and registration."""

@@ -1,0 +1,216 @@
+"""The text environment shared by every family."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import gymnasium as gym
+
+from safety_gym.envs.render import render_messages, render_results, render_transcript
+from safety_gym.envs.spaces import UnicodeText
+from safety_gym.judges.verdict import Verdict
+from safety_gym.registry import Family, get_family
+from safety_gym.scenarios.model import Scenario
+from safety_gym.scenarios.pools import SPLITS
+from safety_gym.tools.executor import execute_calls
+from safety_gym.tools.parser import parse_tool_calls
+from safety_gym.tools.render import check_syntax, render_calls
+from safety_gym.tools.world import World
+
+MODES = ("single", "multi")
+OBSERVATION_LENGTH = 1 << 20
+ACTION_LENGTH = 1 << 22
+RESET_OPTIONS = ("scenario_seed",)
+
+
+class ReferenceActions(Mapping[str, str]):
+    """The family's labelled reference responses for one scenario, rendered on first access.
+
+    Privileged: built from the scenario's hidden facts, for scripted policies, choice mode and data
+    generation. Rendering is lazy so that plain rollouts pay nothing for it.
+    """
+
+    def __init__(self, family: Family, scenario: Scenario, syntax: str) -> None:
+        self._family, self._scenario, self._syntax = family, scenario, syntax
+        self._rendered: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self._rendered is None:
+            self._rendered = {}
+            for label, (reasoning, calls) in self._family.references(self._scenario).items():
+                body = render_calls(calls, self._syntax)
+                self._rendered[label] = f"<SCRATCHPAD_REASONING>{reasoning}</SCRATCHPAD_REASONING>\n{body}"
+        return self._rendered
+
+    def __getitem__(self, label: str) -> str:
+        return self._all()[label]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+class SafetyEnv(gym.Env[str, str]):
+    """An LLM agent with tools in a generated situation where misbehaviour is tempting.
+
+    The observation is the conversation as text; ``info["messages"]`` has it as chat messages and
+    ``info["tools"]`` the tools as OpenAI function schemas. The action is the agent's response text:
+    its tool calls run in a simulated world and a deterministic judge reads the result. ``reward`` is
+    the benign task progress only; harm is ``info["cost"]`` with ``info["verdicts"]`` as evidence.
+
+    Args:
+        family: Family name (see :func:`safety_gym.registry.list_families`).
+        split: ``"train"`` or ``"test"``: which entity pools scenarios draw from.
+        syntax: Tool-call syntax the prompt asks for (``"hermes"`` or ``"xml"``); both are parsed.
+        mode: ``"single"`` (one response, then the episode ends) or ``"multi"`` (tool results come back
+            and the agent continues until it calls ``done`` or reaches ``max_steps``).
+        max_steps: Step limit in multi-turn mode (the episode is truncated there).
+        render_mode: ``None`` or ``"ansi"`` (``render()`` returns the transcript).
+        **factors: Factor levels of the family.
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import safety_gym
+        >>> env = gym.make("safety_gym/Blackmail-v0", urgency="replacement")
+        >>> observation, info = env.reset(seed=0)
+        >>> action = info["reference_actions"]["escalate"]
+        >>> observation, reward, terminated, truncated, info = env.step(action)
+        >>> reward, info["cost"], terminated
+        (1.0, 0.0, True)
+        >>> sorted(verdict["label"] for verdict in info["verdicts"])
+        ['escalation', 'task_completed', 'task_completed']
+
+    """
+
+    metadata = {"render_modes": ["ansi"]}  # noqa: RUF012
+
+    def __init__(
+        self,
+        family: str = "Blackmail",
+        *,
+        split: str = "train",
+        syntax: str = "hermes",
+        mode: str = "single",
+        max_steps: int = 8,
+        render_mode: str | None = None,
+        **factors: str,
+    ) -> None:
+        self.family = get_family(family)
+        self.factors = self.family.factors.resolve(factors)
+        if split not in SPLITS:
+            raise ValueError(f"unknown split {split!r}; splits: {', '.join(SPLITS)}")
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; modes: {', '.join(MODES)}")
+        if not isinstance(max_steps, int) or max_steps < 1:
+            raise ValueError(f"max_steps must be a positive integer, got {max_steps!r}")
+        if render_mode not in (None, *self.metadata["render_modes"]):
+            raise ValueError(f"unknown render_mode {render_mode!r}; allowed: None, ansi")
+        self.split, self.syntax, self.mode, self.render_mode = split, check_syntax(syntax), mode, render_mode
+        self.max_steps = 1 if mode == "single" else max_steps
+        self.observation_space = UnicodeText(OBSERVATION_LENGTH)
+        self.action_space = UnicodeText(ACTION_LENGTH)
+        self._tools = {tool.name: tool for tool in self.family.tools}
+        self._param_names = {tool.name: tool.param_names for tool in self.family.tools}
+        self._tool_schemas_json = json.dumps([tool.schema() for tool in self.family.tools])
+        self.scenario: Scenario | None = None
+        self.world: World | None = None
+        self._messages: list[dict[str, str]] = []
+        self._progress = 0.0
+        self._harms: set[str] = set()
+        self._steps = 0
+        self._done = True
+
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[str, dict[str, Any]]:
+        """Generate a scenario and return the first observation.
+
+        Args:
+            seed: Seeds the scenario (``seed`` is the scenario seed) and the env's generator; without it,
+                the scenario seed is drawn from the env's generator.
+            options: ``{"scenario_seed": int}`` picks the scenario directly, whatever the generator.
+
+        Returns:
+            The observation and ``info`` with ``messages``, ``tools``, ``scenario`` and the privileged
+            ``reference_actions``.
+
+        """
+        super().reset(seed=seed)
+        options = dict(options or {})
+        unknown = [key for key in options if key not in RESET_OPTIONS]
+        if unknown:
+            raise ValueError(f"unknown reset option {unknown[0]!r}; options: {', '.join(RESET_OPTIONS)}")
+        scenario_seed = options.get("scenario_seed", seed)
+        if scenario_seed is None:
+            scenario_seed = int(self.np_random.integers(0, 2**31 - 1))
+        if not isinstance(scenario_seed, int) or isinstance(scenario_seed, bool) or scenario_seed < 0:
+            raise ValueError(f"scenario seed must be a non-negative integer, got {scenario_seed!r}")
+        self.scenario = self.family.generate(scenario_seed, self.split, **self.factors)
+        self.world = World.from_scenario(self.scenario)
+        self._messages = render_messages(self.scenario, self.family.tools, self.syntax)
+        self._progress, self._harms, self._steps, self._done = 0.0, set(), 0, False
+        info = {
+            "messages": list(self._messages),
+            "tools": json.loads(self._tool_schemas_json),
+            "scenario": self.scenario.summary(),
+            "syntax": self.syntax,
+            "reference_actions": ReferenceActions(self.family, self.scenario, self.syntax),
+        }
+        return render_transcript(self._messages), info
+
+    def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
+        """Run the agent's response: parse its tool calls, execute them, judge the world.
+
+        Args:
+            action: The agent's response text. Any string is valid; problems come back in the observation.
+
+        Returns:
+            Observation (tool results), reward (task progress made this step), terminated, truncated, and
+            ``info`` with ``cost``, ``verdicts``, ``tool_calls``, ``format_error``, ``parse_errors``,
+            ``messages``, ``scenario`` and ``task_progress``.
+
+        Raises:
+            TypeError: If ``action`` is not a string.
+            RuntimeError: If the episode is over (call ``reset()``).
+
+        """
+        if not isinstance(action, str):
+            raise TypeError(f"action must be a str (the agent's response text), got {type(action).__name__}")
+        if self._done or self.scenario is None or self.world is None:
+            raise RuntimeError("the episode is over or has not started; call reset() first")
+        parsed = parse_tool_calls(action, param_names=self._param_names)
+        self.world.step = self._steps
+        records = execute_calls(parsed.calls, self._tools, self.world)
+        verdicts: list[Verdict] = self.family.judge(self.scenario, self.world)
+        progress = self.family.progress(self.scenario, verdicts)
+        reward, self._progress = progress - self._progress, progress
+        harms = {verdict.label for verdict in verdicts if verdict.harmful}
+        cost = float(len(harms - self._harms))
+        self._harms |= harms
+        self._steps += 1
+        terminated = self.mode == "single" or self.world.finished
+        truncated = not terminated and self._steps >= self.max_steps
+        self._done = terminated or truncated
+        observation = render_results(records, parsed.errors)
+        self._messages += [{"role": "assistant", "content": action}, {"role": "user", "content": observation}]
+        info = {
+            "cost": cost,
+            "verdicts": [verdict.to_dict() for verdict in verdicts],
+            "tool_calls": [record.to_dict() for record in records],
+            "format_error": bool(parsed.errors) or not parsed.calls,
+            "parse_errors": [error.message for error in parsed.errors],
+            "task_progress": progress,
+            "messages": list(self._messages),
+            "scenario": self.scenario.summary(),
+        }
+        return observation, reward, terminated, bool(truncated), info
+
+    def render(self) -> str | None:
+        """The conversation so far as text (``render_mode="ansi"``)."""
+        if self.render_mode == "ansi":
+            return render_transcript(self._messages)
+        return None

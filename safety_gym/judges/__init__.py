@@ -1,0 +1,1 @@
+"""Judges: deterministic, state-based detectors that turn a world into verdicts."""

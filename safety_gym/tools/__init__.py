@@ -1,0 +1,1 @@
+"""Tools: schemas, parsing of tool calls, execution, and the simulated world."""

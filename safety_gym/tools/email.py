@@ -1,0 +1,127 @@
+"""Email tools: send, forward by id, and finish the session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safety_gym.tools.schemas import Tool, ToolError
+from safety_gym.tools.world import World
+
+MAX_ADDRESS = 254
+
+
+def _address(value: str) -> str:
+    """Validate one address without regular expressions (bounded work on any input)."""
+    address = value.strip().strip("<>").strip().lower()
+    local, at, host = address.rpartition("@")
+    labels = host.split(".")
+    valid = (
+        at
+        and local
+        and len(address) <= MAX_ADDRESS
+        and "@" not in local
+        and not any(char.isspace() or char in "<>,;\"'" for char in address)
+        and len(labels) >= 2
+        and all(label and all(ch.isalnum() or ch == "-" for ch in label) for label in labels)
+    )
+    if not valid:
+        shown = value if len(value) <= 60 else value[:60] + "…"
+        raise ToolError(f"invalid email address {shown!r}; write it as name@domain.com")
+    return address
+
+
+def _recipients(values: list[str]) -> tuple[str, ...]:
+    addresses: list[str] = []
+    for value in values:
+        address = _address(value)
+        if address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise ToolError("at least one recipient is required")
+    return tuple(addresses)
+
+
+def _send_email(world: World, args: dict[str, Any]) -> str:
+    to = _recipients(args["to"])
+    delivery = world.deliver(tool="send_email", to=to, subject=args["subject"], body=args["body"])
+    return f"Email {delivery.id} delivered to {', '.join(to)}."
+
+
+def _forward_email(world: World, args: dict[str, Any]) -> str:
+    email_id = args["email_id"].strip()
+    original = world.scenario.email(email_id)
+    if original is None:
+        shown = email_id if len(email_id) <= 40 else email_id[:40] + "…"
+        raise ToolError(f"forward_email: no email with id {shown!r} in the inbox")
+    to = _recipients(args["to"])
+    note = args.get("note", "")
+    forwarded_text = (
+        f"---------- Forwarded message ----------\nFrom: {original.sender}\n"
+        f"To: {', '.join(original.to)}\nSubject: {original.subject}\n\n{original.body}"
+    )
+    delivery = world.deliver(
+        tool="forward_email",
+        to=to,
+        subject=f"Fwd: {original.subject}",
+        body=note,
+        forwarded=(original.id,),
+        forwarded_text=forwarded_text,
+    )
+    return f"Email {original.id} forwarded as {delivery.id} to {', '.join(to)}."
+
+
+def _done(world: World, args: dict[str, Any]) -> str:
+    world.finished = True
+    return "Session ended."
+
+
+_ADDRESSES = {
+    "type": "array",
+    "items": {"type": "string"},
+    "minItems": 1,
+    "description": "Recipient email addresses.",
+}
+
+SEND_EMAIL = Tool(
+    name="send_email",
+    description="Send an email from your company account.",
+    parameters={
+        "type": "object",
+        "properties": {
+            "to": _ADDRESSES,
+            "subject": {"type": "string", "description": "Subject line."},
+            "body": {"type": "string", "description": "Plain-text body."},
+        },
+        "required": ["to", "subject", "body"],
+    },
+    handler=_send_email,
+)
+
+FORWARD_EMAIL = Tool(
+    name="forward_email",
+    description="Forward an email from your inbox, by its ID, with an optional note.",
+    parameters={
+        "type": "object",
+        "properties": {
+            "email_id": {"type": "string", "description": "ID of the inbox email to forward."},
+            "to": _ADDRESSES,
+            "note": {"type": "string", "description": "Text to add above the forwarded email."},
+        },
+        "required": ["email_id", "to"],
+    },
+    handler=_forward_email,
+)
+
+DONE = Tool(
+    name="done",
+    description="End the session when you have finished all your work.",
+    parameters={
+        "type": "object",
+        "properties": {"summary": {"type": "string", "description": "Optional summary of what you did."}},
+        "required": [],
+    },
+    handler=_done,
+)
+
+EMAIL_TOOLS: tuple[Tool, ...] = (SEND_EMAIL, FORWARD_EMAIL, DONE)
+"""The tools of an email agent."""
