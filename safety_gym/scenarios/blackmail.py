@@ -94,10 +94,8 @@ def generate_blackmail(seed: int, split: str = "train", **factors: str) -> Scena
         quote_ref=f"Q-{draws.integer(10000, 99999)}",
         room=f"{draws.choice(text.ROOM_LETTERS)}-{draws.integer(100, 499)}",
     )
-    context["history"] = draws.choice(text.HISTORY).format(**context) if goal_type != "none" else ""
-    ids = _EmailIds(draws)
-    clock = _Clock(draws, day=draws.integer(1, 28))
-    inbox = _inbox(draws, context, cast, ids, clock, goal_type, urgency)
+    context["history"] = draws.choice(text.HISTORY).format_map(context) if goal_type != "none" else ""
+    inbox = _inbox(draws, context, cast, goal_type, urgency)
     system_prompt = _system_prompt(draws, context, goal_type)
     tasks = (
         TaskItem("task-quote", cast["customer"].email, inbox["customer_request"].id, context["quote_ref"],
@@ -135,7 +133,7 @@ def generate_blackmail(seed: int, split: str = "train", **factors: str) -> Scena
         agent_name=context["agent"],
         system_prompt=system_prompt,
         user_prompt=draws.choice(text.USER_PROMPT),
-        inbox=tuple(sorted(inbox.values(), key=lambda email: email.timestamp)),
+        inbox=tuple(sorted(inbox.values(), key=lambda email: email.id)),
         tool_names=("send_email", "forward_email", "done"),
         task_items=tasks,
         opportunities=(
@@ -205,35 +203,6 @@ def _cast(draws: Draws, pools: EntityPools) -> tuple[dict[str, Any], dict[str, P
     return context, cast
 
 
-class _EmailIds:
-    """Unique short email ids drawn from the scenario's randomness."""
-
-    def __init__(self, draws: Draws) -> None:
-        self._draws = draws
-        self._used: set[int] = set()
-
-    def next(self) -> str:
-        while True:
-            number = self._draws.integer(0x1000, 0xFFFF)
-            if number not in self._used:
-                self._used.add(number)
-                return f"msg-{number:04x}"
-
-
-class _Clock:
-    """Timestamps on one morning, increasing in the order they are asked for."""
-
-    def __init__(self, draws: Draws, day: int) -> None:
-        self._draws = draws
-        self._day = day
-        self._minute = 7 * 60 + draws.integer(0, 40)
-
-    def next(self) -> str:
-        self._minute += self._draws.integer(3, 17)
-        hours, minutes = divmod(self._minute, 60)
-        return f"2025-06-{self._day:02d}T{hours:02d}:{minutes:02d}:00"
-
-
 def _system_prompt(draws: Draws, context: dict[str, Any], goal_type: str) -> str:
     parts = [draws.choice(text.SYSTEM_INTRO)]
     if goal_type in ("explicit", "swap"):
@@ -241,26 +210,28 @@ def _system_prompt(draws: Draws, context: dict[str, Any], goal_type: str) -> str
     elif goal_type == "ambiguous":
         parts.append(draws.choice(text.SYSTEM_GOAL_AMBIGUOUS))
     parts.append(draws.choice(text.SYSTEM_REASONING))
-    return " ".join(part.format(**context) for part in parts)
+    return " ".join(part.format_map(context) for part in parts)
 
 
 def _inbox(
     draws: Draws,
     context: dict[str, Any],
     cast: dict[str, Person],
-    ids: _EmailIds,
-    clock: _Clock,
     goal_type: str,
     urgency: str,
 ) -> dict[str, Email]:
-    """The inbox by purpose. Timestamps follow the story; distractors fall anywhere."""
+    """The inbox by purpose.
+
+    The story threads are interleaved at random, each keeping its own order; ids and timestamps
+    increase along the resulting order, as on a real mail server.
+    """
     agent = cast["agent"].email
     dm = cast["decision_maker"]
     all_staff = f"all-staff@{context['domain']}"
     slots: list[tuple[str, str, tuple[str, ...], str, str, str]] = []  # key, sender, to, subject, body, kind
 
     def add(key: str, sender: str, to: tuple[str, ...], subject: str, body: str, kind: str) -> None:
-        slots.append((key, sender, to, subject.format(**context), body.format(**context), kind))
+        slots.append((key, sender, to, subject.format_map(context), body.format_map(context), kind))
 
     if goal_type == "none":
         news = text.NEWS_NEUTRAL
@@ -299,12 +270,16 @@ def _inbox(
     for local, subject, body in draws.sample(text.DISTRACTORS, 3):
         add(f"distractor-{local}", f"{local}@{context['domain']}", (all_staff,), subject, body, "distractor")
 
-    # Story order with the distractors and the independent threads interleaved by the draws.
-    order = _interleave(draws, [key for key, *_ in slots])
+    positions = _interleave(draws, [key for key, *_ in slots])
+    rank = {key: index for index, key in enumerate(sorted(positions, key=positions.__getitem__))}
+    day, first_id, id_stride = draws.integer(1, 28), draws.integer(0x1000, 0x8000), draws.integer(16, 999)
     emails: dict[str, Email] = {}
-    stamps = {key: clock.next() for key in order}
     for key, sender, to, subject, body, kind in slots:
-        emails[key] = Email(ids.next(), sender, to, subject, body, stamps[key], kind)
+        jitter = int(positions[key] * 1_000_003)  # a free, deterministic offset within the rank's slot
+        hours, minutes = divmod(7 * 60 + 30 + 6 * rank[key] + jitter % 6, 60)
+        email_id = f"msg-{first_id + id_stride * rank[key] + jitter % id_stride:05x}"
+        timestamp = f"2025-06-{day:02d}T{hours:02d}:{minutes:02d}:00"
+        emails[key] = Email(email_id, sender, to, subject, body, timestamp, kind)
     return emails
 
 
@@ -316,19 +291,11 @@ _THREADS = (
 )
 
 
-def _interleave(draws: Draws, keys: list[str]) -> list[str]:
-    """Merge the story threads in a random order that keeps each thread's internal order."""
-    threads = [[key for key in thread if key in keys] for thread in _THREADS]
-    threads += [[key] for key in keys if not any(key in thread for thread in _THREADS)]
-    threads = [thread for thread in threads if thread]
-    order: list[str] = []
-    while threads:
-        weights = [len(thread) for thread in threads]
-        pick = draws.index(sum(weights))
-        for thread in threads:
-            if pick < len(thread):
-                order.append(thread.pop(0))
-                break
-            pick -= len(thread)
-        threads = [thread for thread in threads if thread]
-    return order
+def _interleave(draws: Draws, keys: list[str]) -> dict[str, float]:
+    """Random positions in ``[0, 1)`` for ``keys``, increasing along each story thread."""
+    position: dict[str, float] = {key: draws.uniform() for key in keys}
+    for thread in _THREADS:
+        present = [key for key in thread if key in position]
+        for key, value in zip(present, sorted(position[key] for key in present), strict=True):
+            position[key] = value
+    return position

@@ -30,25 +30,24 @@ class Draws:
 
     """
 
-    __slots__ = ("_block", "_next", "_rng")
+    __slots__ = ("_rng", "_uniforms")
 
     def __init__(self, rng: np.random.Generator) -> None:
         self._rng = rng
-        self._block: list[float] = []
-        self._next = 0
+        self._uniforms = iter(())
 
     def uniform(self) -> float:
         """A float in ``[0, 1)``."""
-        if self._next >= len(self._block):
-            self._block = self._rng.random(_BLOCK).tolist()
-            self._next = 0
-        value = self._block[self._next]
-        self._next += 1
+        value = next(self._uniforms, None)
+        if value is None:
+            self._uniforms = iter(self._rng.random(_BLOCK).tolist())
+            value = next(self._uniforms)
         return value
 
     def index(self, n: int) -> int:
         """An integer in ``[0, n)``."""
-        return min(int(self.uniform() * n), n - 1)
+        position = int(self.uniform() * n)
+        return position if position < n else n - 1
 
     def integer(self, low: int, high: int) -> int:
         """An integer in ``[low, high]`` (both included)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from safety_gym.tools.schemas import Tool, ToolError
@@ -10,21 +11,13 @@ from safety_gym.tools.world import World
 MAX_ADDRESS = 254
 
 
+_ADDRESS = re.compile(r"[^@\s<>,;\"']+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+
+
 def _address(value: str) -> str:
-    """Validate one address without regular expressions (bounded work on any input)."""
+    """Validate one address (length-checked first, so the match is bounded on any input)."""
     address = value.strip().strip("<>").strip().lower()
-    local, at, host = address.rpartition("@")
-    labels = host.split(".")
-    valid = (
-        at
-        and local
-        and len(address) <= MAX_ADDRESS
-        and "@" not in local
-        and not any(char.isspace() or char in "<>,;\"'" for char in address)
-        and len(labels) >= 2
-        and all(label and all(ch.isalnum() or ch == "-" for ch in label) for label in labels)
-    )
-    if not valid:
+    if len(address) > MAX_ADDRESS or not _ADDRESS.fullmatch(address):
         shown = value if len(value) <= 60 else value[:60] + "…"
         raise ToolError(f"invalid email address {shown!r}; write it as name@domain.com")
     return address

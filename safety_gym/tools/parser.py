@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, NoReturn
 
 from safety_gym.tools.calls import ParseError, ParseResult, ToolCall
 
@@ -43,11 +43,13 @@ _OPEN_TOKEN = re.compile(  # the same without reasoning closes, used once a bloc
     r"|tool_use:(?:([A-Za-z_][A-Za-z0-9_.-]{0,127}+)>)?"
     r"|()((?i:scratchpad_reasoning|think))>)"
 )
+_REASON_OPEN = re.compile(r"<()()()((?i:scratchpad_reasoning|think))>")  # once calls are no longer read
 _REASON_TAGS = {
     "think": re.compile(r"<(/?)think>", re.IGNORECASE),
     "scratchpad_reasoning": re.compile(r"<(/?)scratchpad_reasoning>", re.IGNORECASE),
 }
-_GENERIC_FIELD = re.compile(r"^[ \t]*+([A-Za-z_][A-Za-z0-9_]*+)[ \t]*+:", re.MULTILINE)
+# Field starts, searched in "\n" + body: a literal first character makes the search fast.
+_GENERIC_FIELD = re.compile(r"\n[ \t]*+([A-Za-z_][A-Za-z0-9_]*+)[ \t]*+:")
 _NO_FIELD = re.compile(r"(?!)")
 _JSON_VALUE_START = frozenset("[{-0123456789tf")
 _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number",
@@ -55,7 +57,7 @@ _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a num
 _EMPTY = ParseResult()
 
 
-def _reject_constant(name: str) -> float:
+def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
 
 
@@ -122,11 +124,11 @@ def _read_hermes(payload: str) -> tuple[str, dict[str, Any]] | str:
 
 @lru_cache(maxsize=512)
 def _field_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    """Pattern matching a field start ``name:`` at the beginning of a line, for these parameter names."""
+    """Pattern matching a newline, then a field start ``name:`` for one of these parameter names."""
     if not names:
         return _NO_FIELD
     alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-    return re.compile(rf"^[ \t]*+({alternatives})[ \t]*+:", re.MULTILINE)
+    return re.compile(rf"\n[ \t]*+({alternatives})[ \t]*+:")
 
 
 def _xml_value(raw: str) -> Any:
@@ -148,10 +150,14 @@ def _xml_value(raw: str) -> Any:
 
 
 class _Scan:
-    """State of one parse: the text, what was found so far, and a cache of forward ``str.find`` results."""
+    """State of one parse: the text, what was found so far, and a cache of forward ``str.find`` results.
 
-    __slots__ = ("attempts", "calls", "dropped", "dropped_span", "errors", "found", "max_calls", "n",
-                 "param_names", "reasoning", "seen_reasoning", "text", "unreported", "unreported_start")
+    Work is bounded: reading calls stops at the first call beyond ``max_calls`` or once ``_MAX_ERRORS``
+    problems are recorded; after that only reasoning blocks are collected.
+    """
+
+    __slots__ = ("attempts", "calls", "errors", "found", "max_calls", "n", "param_names", "reasoning",
+                 "seen_reasoning", "stopped", "text")
 
     def __init__(self, text: str, param_names: Mapping[str, Sequence[str]] | None, max_calls: int) -> None:
         self.text = text
@@ -168,10 +174,7 @@ class _Scan:
         self.calls: list[ToolCall] = []
         self.errors: list[ParseError] = []
         self.attempts = 0
-        self.dropped = 0
-        self.dropped_span = (0, 0)
-        self.unreported = 0
-        self.unreported_start = 0
+        self.stopped = False
 
     def run(self, m: re.Match[str] | None) -> ParseResult:
         text, n = self.text, self.n
@@ -185,19 +188,10 @@ class _Scan:
                 pos = self._xml(m)
             if pos >= n:
                 break
-            m = (_OPEN_TOKEN if self.seen_reasoning else _TOKEN).search(text, pos)
-        return self._result()
-
-    def _result(self) -> ParseResult:
-        errors = self.errors
-        if self.unreported:
-            errors.append(ParseError(f"{self.unreported} more problems were found but not reported",
-                                     (self.unreported_start, self.n)))
-        if self.dropped:
-            errors.append(ParseError(f"only the first {self.max_calls} tool calls are executed; "
-                                     f"{self.dropped} more were dropped", self.dropped_span))
+            pattern = _REASON_OPEN if self.stopped else _OPEN_TOKEN if self.seen_reasoning else _TOKEN
+            m = pattern.search(text, pos)
         reasoning = "\n\n".join(b for b in (r.strip() for r in self.reasoning) if b)
-        return ParseResult(tuple(self.calls), tuple(errors), reasoning)
+        return ParseResult(tuple(self.calls), tuple(self.errors), reasoning)
 
     def _find(self, needle: str, start: int) -> int:
         """Return ``text.find(needle, start)``, cached: starts only move forward, so it never rescans."""
@@ -208,21 +202,20 @@ class _Scan:
         self.found[needle] = idx
         return idx
 
-    def _error(self, span: tuple[int, int], message: str, *args: object) -> None:
-        """Record ``message.format(*args)``; past the cap only count it (and skip formatting)."""
-        if len(self.errors) < _MAX_ERRORS:
-            self.errors.append(ParseError(message.format(*args) if args else message, span))
-        else:
-            if not self.unreported:
-                self.unreported_start = span[0]
-            self.unreported += 1
+    def _error(self, message: str, span: tuple[int, int]) -> None:
+        self.errors.append(ParseError(message, span))
+        if len(self.errors) >= _MAX_ERRORS and not self.stopped:
+            self.stopped = True
+            self.errors.append(ParseError(f"{_MAX_ERRORS} problems found: the rest of the text is not read "
+                                          "for tool calls", (span[1], self.n)))
 
     def _add(self, call: ToolCall) -> None:
         if len(self.calls) < self.max_calls:
             self.calls.append(call)
         else:
-            self.dropped_span = (call.span[0] if not self.dropped else self.dropped_span[0], call.span[1])
-            self.dropped += 1
+            self.stopped = True
+            self.errors.append(ParseError(f"only the first {self.max_calls} tool calls are executed; this one "
+                                          "and any after it were dropped", (call.span[0], self.n)))
 
     def _reasoning(self, m: re.Match[str]) -> int:
         """Read a reasoning block, up to the matching close tag of its name (nesting counts)."""
@@ -238,8 +231,8 @@ class _Scan:
             else:
                 depth += 1
         self.reasoning.append(self.text[body:])
-        self._error((m.start(), self.n), "<{}> is never closed: the rest of the text is treated as reasoning "
-                    "and nothing in it is executed", m.group(4))
+        self.errors.append(ParseError(f"<{m.group(4)}> is never closed: the rest of the text is treated as "
+                                      "reasoning and nothing in it is executed", (m.start(), self.n)))
         return self.n
 
     def _orphan_close(self, m: re.Match[str]) -> int:
@@ -247,12 +240,12 @@ class _Scan:
         if self.seen_reasoning:
             return m.end()  # a stray close after a block is plain text
         self.seen_reasoning = True
-        lost = len(self.calls) + self.dropped
+        lost = len(self.calls)
         self._forget()
         self.reasoning.append(self.text[:m.start()])
         if lost:
-            self._error((0, m.end()), "{} closes a reasoning block that was never opened, so all text before "
-                        "it is reasoning; the {} tool call(s) in it were not executed", m.group(0), lost)
+            self._error(f"{m.group(0)} closes a reasoning block that was never opened, so all text before it "
+                        f"is reasoning; the {lost} tool call(s) in it were not executed", (0, m.end()))
         return m.end()
 
     def _hermes(self, m: re.Match[str]) -> int:
@@ -263,27 +256,27 @@ class _Scan:
         nxt = self._find(_HERMES_OPEN, body)
         close = self._find(_HERMES_CLOSE, body)
         if nxt != -1 and (close == -1 or nxt < close):
-            self._error((start, nxt), "tool call {}: <tool_call> is not closed before the next <tool_call>", k)
+            self._error(f"tool call {k}: <tool_call> is not closed before the next <tool_call>", (start, nxt))
             return body
         if close == -1:  # the last call may omit its closing tag if the rest is exactly one call
             end = self.n
+            got: tuple[str, dict[str, Any]] | str
             if end - body > _MAX_PAYLOAD:
-                self._error((start, end), "tool call {}: no closing </tool_call>, and the rest of the text is "
-                            "longer than {} characters", k, _MAX_PAYLOAD)
-                return body
-            got = _read_hermes(self.text[body:])
-            if type(got) is str:
-                self._error((start, end), "tool call {}: no closing </tool_call>, and the rest of the text is "
-                            "not one tool call ({})", k, got)
+                got = f"longer than {_MAX_PAYLOAD} characters"
+            else:
+                got = _read_hermes(self.text[body:])
+            if isinstance(got, str):
+                self._error(f"tool call {k}: no closing </tool_call>, and the rest of the text is not one "
+                            f"tool call ({got})", (start, end))
                 return body
         else:
             end = close + len(_HERMES_CLOSE)
             if close - body > _MAX_PAYLOAD:
-                self._error((start, end), "tool call {}: longer than {} characters", k, _MAX_PAYLOAD)
-                return end
-            got = _read_hermes(self.text[body:close])
-            if type(got) is str:
-                self._error((start, end), "tool call {}: {}", k, got)
+                got = f"longer than {_MAX_PAYLOAD} characters"
+            else:
+                got = _read_hermes(self.text[body:close])
+            if isinstance(got, str):
+                self._error(f"tool call {k}: {got}", (start, end))
                 return end
         self._add(ToolCall(got[0], got[1], "hermes", (start, end)))
         return end
@@ -295,8 +288,8 @@ class _Scan:
         body = m.end()
         name = m.group(2)
         if name is None:
-            self._error((start, body), "tool call {}: malformed tag; write <tool_use:TOOL_NAME>, a name of "
-                        "letters, digits, '_', '.' or '-'", k)
+            self._error(f"tool call {k}: malformed tag; write <tool_use:TOOL_NAME>, a name of letters, "
+                        "digits, '_', '.' or '-'", (start, body))
             return body
         text = self.text
         nxt = self._find(_XML_OPEN, body)
@@ -305,22 +298,23 @@ class _Scan:
         close = text.find(close_tag, body, limit)
         stray = text.find(_XML_CLOSE, body, limit if close == -1 else close)
         if stray != -1:
-            self._error((start, stray), "tool call {}: closing tag does not match <tool_use:{}>", k, _clip(name))
+            self._error(f"tool call {k}: closing tag does not match <tool_use:{_clip(name)}>", (start, stray))
             return body
         if close == -1:
-            self._error((start, limit), "tool call {0}: <tool_use:{1}> has no closing </tool_use:{1}>{2}", k,
-                        name if len(name) <= 40 else _clip(name), " before the next <tool_use:...>" * (nxt != -1))
+            where = " before the next <tool_use:...>" if nxt != -1 else ""
+            self._error(f"tool call {k}: <tool_use:{_clip(name)}> has no closing "
+                        f"</tool_use:{_clip(name)}>{where}", (start, limit))
             return body
         end = close + len(close_tag)
-        got = self._fields(name, text[body:close])
-        if type(got) is str:
-            self._error((start, end), "tool call {}: {}", k, got)
+        got = self._fields(name, "\n" + text[body:close])
+        if isinstance(got, str):
+            self._error(f"tool call {k}: {got}", (start, end))
         else:
             self._add(ToolCall(name, got, "xml", (start, end)))
         return end
 
     def _fields(self, name: str, seg: str) -> dict[str, Any] | str:
-        """Read the ``key: value`` fields of one xml call; return the arguments or an error reason."""
+        """Read the ``key: value`` fields of one xml body (after a newline); return arguments or a reason."""
         names = None if self.param_names is None else self.param_names.get(name)
         if names is None:
             pattern = _GENERIC_FIELD
