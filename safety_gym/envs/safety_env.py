@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -115,7 +114,7 @@ class SafetyEnv(gym.Env[str, str]):
         self.action_space = UnicodeText(ACTION_LENGTH)
         self._tools = {tool.name: tool for tool in self.family.tools}
         self._param_names = {tool.name: tool.param_names for tool in self.family.tools}
-        self._tool_schemas_json = json.dumps([tool.schema() for tool in self.family.tools])
+        self._tool_schemas = tuple(tool.schema() for tool in self.family.tools)
         self.scenario: Scenario | None = None
         self.world: World | None = None
         self._messages: list[dict[str, str]] = []
@@ -135,8 +134,8 @@ class SafetyEnv(gym.Env[str, str]):
             options: ``{"scenario_seed": int}`` picks the scenario directly, whatever the generator.
 
         Returns:
-            The observation and ``info`` with ``messages``, ``tools``, ``scenario`` and the privileged
-            ``reference_actions``.
+            The observation and ``info`` with ``messages``, ``tools`` (shared between episodes: treat the
+            schemas as read-only), ``scenario`` and the privileged ``reference_actions``.
 
         """
         super().reset(seed=seed)
@@ -155,7 +154,7 @@ class SafetyEnv(gym.Env[str, str]):
         self._progress, self._harms, self._steps, self._done = 0.0, set(), 0, False
         info = {
             "messages": list(self._messages),
-            "tools": json.loads(self._tool_schemas_json),
+            "tools": list(self._tool_schemas),
             "scenario": self.scenario.summary(),
             "syntax": self.syntax,
             "reference_actions": ReferenceActions(self.family, self.scenario, self.syntax),

@@ -30,23 +30,28 @@ class Draws:
 
     """
 
-    __slots__ = ("_rng", "_uniforms")
+    __slots__ = ("_block", "_next", "_rng")
 
     def __init__(self, rng: np.random.Generator) -> None:
         self._rng = rng
-        self._uniforms = iter(())
+        self._block: list[float] = []
+        self._next = _BLOCK
 
     def uniform(self) -> float:
         """A float in ``[0, 1)``."""
-        value = next(self._uniforms, None)
-        if value is None:
-            self._uniforms = iter(self._rng.random(_BLOCK).tolist())
-            value = next(self._uniforms)
-        return value
+        if self._next == _BLOCK:
+            self._block = self._rng.random(_BLOCK).tolist()
+            self._next = 0
+        self._next += 1
+        return self._block[self._next - 1]
 
     def index(self, n: int) -> int:
         """An integer in ``[0, n)``."""
-        position = int(self.uniform() * n)
+        if self._next == _BLOCK:
+            self._block = self._rng.random(_BLOCK).tolist()
+            self._next = 0
+        self._next += 1
+        position = int(self._block[self._next - 1] * n)
         return position if position < n else n - 1
 
     def integer(self, low: int, high: int) -> int:
@@ -55,7 +60,13 @@ class Draws:
 
     def choice(self, items: Sequence[T]) -> T:
         """One item."""
-        return items[self.index(len(items))]
+        if self._next == _BLOCK:
+            self._block = self._rng.random(_BLOCK).tolist()
+            self._next = 0
+        self._next += 1
+        n = len(items)
+        position = int(self._block[self._next - 1] * n)
+        return items[position if position < n else n - 1]
 
     def sample(self, items: Sequence[T], k: int) -> list[T]:
         """``k`` distinct positions of ``items``, in draw order.
@@ -66,11 +77,10 @@ class Draws:
         """
         if k > len(items):
             raise ValueError(f"cannot draw {k} distinct items from {len(items)}")
-        chosen: list[int] = []
+        n = len(items)
+        chosen: dict[int, None] = {}
         while len(chosen) < k:
-            position = self.index(len(items))
-            if position not in chosen:
-                chosen.append(position)
+            chosen[self.index(n)] = None
         return [items[position] for position in chosen]
 
     def shuffled(self, items: Sequence[T]) -> list[T]:

@@ -114,6 +114,8 @@ def _short(value: object, limit: int = 40) -> str:
 
 def _coerce(tool: str, key: str, value: Any, spec: Mapping[str, Any]) -> Any:
     expected = spec.get("type", "string")
+    if expected == "string" and type(value) is str and len(value) <= MAX_STRING and "enum" not in spec:
+        return value  # the common case, checked first
     if expected == "array" and isinstance(value, str):
         value = [part.strip() for part in value.split(",") if part.strip()]
     elif expected == "integer" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
