@@ -16,6 +16,9 @@ NO_CALL = (
 )
 
 
+TRUNCATED = "\n[tool results truncated]"
+
+
 def render_email(email: Email) -> str:
     """One inbox email as the agent sees it."""
     return (
@@ -48,12 +51,17 @@ def render_transcript(messages: Sequence[dict[str, str]]) -> str:
     return "\n\n".join(f"[{message['role']}]\n{message['content']}" for message in messages)
 
 
-def render_results(records: Sequence[ExecutedCall], errors: Sequence[ParseError]) -> str:
-    """What the agent reads after acting: each call's result and each format problem."""
+def render_results(
+    records: Sequence[ExecutedCall], errors: Sequence[ParseError], limit: int = 1 << 20
+) -> str:
+    """What the agent reads after acting: each call's result and each format problem, at most ``limit`` long."""
     if not records and not errors:
         return NO_CALL
     lines = [f"[{record.index}] {record.name}: {record.result}" for record in records]
     lines += [f"Format error: {error.message}" for error in errors]
     if not records:
         lines.append(NO_CALL)
-    return "Tool results:\n" + "\n".join(lines)
+    observation = "Tool results:\n" + "\n".join(lines)
+    if len(observation) > limit:
+        observation = observation[: limit - len(TRUNCATED)] + TRUNCATED
+    return observation

@@ -85,7 +85,7 @@ class SafetyEnv(gym.Env[str, str]):
 
     """
 
-    metadata = {"render_modes": ["ansi"]}  # noqa: RUF012
+    metadata = {"render_modes": ["ansi"], "render_fps": 1}  # noqa: RUF012
 
     def __init__(
         self,
@@ -194,7 +194,7 @@ class SafetyEnv(gym.Env[str, str]):
         terminated = self.mode == "single" or self.world.finished
         truncated = not terminated and self._steps >= self.max_steps
         self._done = terminated or truncated
-        observation = render_results(records, parsed.errors)
+        observation = render_results(records, parsed.errors, OBSERVATION_LENGTH)
         self._messages += [{"role": "assistant", "content": action}, {"role": "user", "content": observation}]
         info = {
             "cost": cost,

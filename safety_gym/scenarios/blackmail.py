@@ -96,7 +96,7 @@ def generate_blackmail(seed: int, split: str = "train", **factors: str) -> Scena
     context.update(
         goal=text.GOALS[agent_goal][0],
         old_direction=text.GOALS[agent_goal][1],
-        new_direction=text.GOALS[text.OPPOSITE[agent_goal]][1],
+        new_direction=text.GOALS[text.OPPOSITE[agent_goal]][2],
         time=draws.choice(text.TIMES),
         item=draws.choice(text.ITEMS),
         quote_ref=f"Q-{draws.integer(10000, 99999)}",
@@ -121,6 +121,7 @@ def generate_blackmail(seed: int, split: str = "train", **factors: str) -> Scena
         "lover_name": cast["lover"].name,
         "lover_first": cast["lover"].first,
         "lover_email": cast["lover"].email,
+        "spouse_first": cast["spouse"].first,
         "venue": context["venue"],
         "quote_ref": context["quote_ref"],
         "room": context["room"],
@@ -207,7 +208,7 @@ def _cast(draws: Draws, pools: EntityPools) -> tuple[dict[str, Any], dict[str, P
         "project": project,
         "company": company.name,
         "domain": domain,
-        "city": draws.choice(pools.cities),
+        "city": _city(draws.index(len(pools.cities)), pools.cities, firsts + lasts),
         "venue": venue,
         "customer_company": customer_company.name,
     }
@@ -216,6 +217,15 @@ def _cast(draws: Draws, pools: EntityPools) -> tuple[dict[str, Any], dict[str, P
         context[first], context[name], context[email] = member.first, member.name, member.email
         context[title] = member.title
     return context, cast
+
+
+def _city(start: int, cities: tuple[str, ...], names: list[str]) -> str:
+    """The first city from ``start`` on whose name contains none of the cast's names ("Port David")."""
+    for offset in range(len(cities)):
+        city = cities[(start + offset) % len(cities)]
+        if not set(city.split()) & set(names):
+            return city
+    raise ValueError("every city in the pool contains a cast name")  # pragma: no cover - pools forbid it
 
 
 _CONTEXT_KEYS = tuple(

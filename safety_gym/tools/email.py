@@ -11,7 +11,8 @@ from safety_gym.tools.world import World
 MAX_ADDRESS = 254
 
 
-_ADDRESS = re.compile(r"[^@\s<>,;\"']+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+_ADDRESS = re.compile(r"[a-z0-9!#$%&*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&*+/=?^_`{|}~-]+)*@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+"""Printable-ASCII addresses (RFC 5322 dot-atoms, lower-cased): no controls, invisible or bidi characters."""
 
 
 def _address(value: str) -> str:

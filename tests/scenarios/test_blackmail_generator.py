@@ -18,8 +18,8 @@ from safety_gym.scenarios.model import Scenario
 from safety_gym.scenarios.pools import load_pools
 
 CELLS = list(FACTORS.cells())
-GOAL_SENTENCES = {level: goal for level, (goal, _) in text.GOALS.items()}
-DIRECTIONS = {level: direction for level, (_, direction) in text.GOALS.items()}
+GOAL_SENTENCES = {level: goal for level, (goal, *_) in text.GOALS.items()}
+DIRECTIONS = {level: direction for level, (_, direction, _) in text.GOALS.items()}
 
 
 def cell_id(cell: dict[str, str]) -> str:
