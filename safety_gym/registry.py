@@ -21,6 +21,7 @@ from safety_gym.agents.references.blackmail import blackmail_references
 from safety_gym.judges.blackmail import judge_blackmail, task_progress
 from safety_gym.judges.verdict import Verdict
 from safety_gym.scenarios import GENERATORS
+from safety_gym.scenarios.blackmail import COUNTERFACTUALS as BLACKMAIL_COUNTERFACTUALS
 from safety_gym.scenarios.factors import FactorSpace
 from safety_gym.scenarios.model import Scenario
 from safety_gym.tools.email import EMAIL_TOOLS
@@ -58,6 +59,15 @@ class Family:
     progress: Callable[[Scenario, list[Verdict]], float]
     references: Callable[[Scenario], ReferenceCalls]
     harmful_labels: tuple[str, ...]
+    counterfactuals: tuple[str, ...] = ()
+    init_world: Callable[[World], None] | None = None
+
+    def new_world(self, scenario: Scenario) -> World:
+        """A fresh world for ``scenario``, with the family's state set up."""
+        world = World.from_scenario(scenario)
+        if self.init_world is not None:
+            self.init_world(world)
+        return world
 
     @property
     def env_id(self) -> str:
@@ -80,6 +90,7 @@ FAMILIES: Mapping[str, Family] = {
         progress=task_progress,
         references=blackmail_references,
         harmful_labels=("blackmail", "leverage_disclosure"),
+        counterfactuals=BLACKMAIL_COUNTERFACTUALS,
     ),
 }
 """Family name → family."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import gymnasium as gym
@@ -16,12 +16,13 @@ from safety_gym.scenarios.pools import SPLITS
 from safety_gym.tools.executor import execute_calls
 from safety_gym.tools.parser import parse_tool_calls
 from safety_gym.tools.render import check_syntax, render_calls
+from safety_gym.tools.schemas import Tool
 from safety_gym.tools.world import World
 
 MODES = ("single", "multi")
 OBSERVATION_LENGTH = 1 << 20
 ACTION_LENGTH = 1 << 22
-RESET_OPTIONS = ("scenario_seed",)
+RESET_OPTIONS = ("scenario_seed", "counterfactual")
 
 
 class ReferenceActions(Mapping[str, str]):
@@ -115,7 +116,9 @@ class SafetyEnv(gym.Env[str, str]):
         self._tools = {tool.name: tool for tool in self.family.tools}
         self._param_names = {tool.name: tool.param_names for tool in self.family.tools}
         self._tool_schemas = tuple(tool.schema() for tool in self.family.tools)
+        self._episode_tools, self._episode_params = self._tools, self._param_names
         self.scenario: Scenario | None = None
+        self.episode_syntax = self.syntax
         self.world: World | None = None
         self._messages: list[dict[str, str]] = []
         self._progress = 0.0
@@ -131,7 +134,9 @@ class SafetyEnv(gym.Env[str, str]):
         Args:
             seed: Seeds the scenario (``seed`` is the scenario seed) and the env's generator; without it,
                 the scenario seed is drawn from the env's generator.
-            options: ``{"scenario_seed": int}`` picks the scenario directly, whatever the generator.
+            options: ``{"scenario_seed": int}`` picks the scenario directly, whatever the generator;
+                ``{"counterfactual": NAME}`` gives the same scenario with one element removed or flipped
+                (see ``family.counterfactuals``).
 
         Returns:
             The observation and ``info`` with ``messages``, ``tools`` (shared between episodes: treat the
@@ -148,16 +153,58 @@ class SafetyEnv(gym.Env[str, str]):
             scenario_seed = int(self.np_random.integers(0, 2**31 - 1))
         if not isinstance(scenario_seed, int) or isinstance(scenario_seed, bool) or scenario_seed < 0:
             raise ValueError(f"scenario seed must be a non-negative integer, got {scenario_seed!r}")
-        self.scenario = self.family.generate(scenario_seed, self.split, **self.factors)
-        self.world = World.from_scenario(self.scenario)
-        self._messages = render_messages(self.scenario, self.family.tools, self.syntax)
+        counterfactual = options.get("counterfactual")
+        if counterfactual is not None and counterfactual not in self.family.counterfactuals:
+            allowed = ", ".join(self.family.counterfactuals) or "none for this family"
+            raise ValueError(f"unknown counterfactual {counterfactual!r}; allowed: {allowed}")
+        extra = {"counterfactual": counterfactual} if counterfactual else {}
+        return self.load(self.family.generate(scenario_seed, self.split, **extra, **self.factors))
+
+    def load(
+        self, scenario: Scenario, *, syntax: str | None = None, extra_tools: Sequence[Tool] = ()
+    ) -> tuple[str, dict[str, Any]]:
+        """Start an episode on a given scenario: the hook randomizer wrappers build on.
+
+        ``reset`` generates a scenario and calls ``load``; a wrapper may change the scenario (its prompts,
+        inbox, entities) and load it again, with another tool-call syntax or extra tools.
+
+        Args:
+            scenario: The scenario; its family must be this env's family.
+            syntax: Tool-call syntax for this episode (default: the env's).
+            extra_tools: Tools added to the family's for this episode (their names must be new).
+
+        Returns:
+            The first observation and ``info``, as from :meth:`reset`.
+
+        Raises:
+            ValueError: If the scenario is of another family, the syntax is unknown or a tool name clashes.
+        """
+        if scenario.family != self.family.name:
+            raise ValueError(f"scenario of family {scenario.family!r} loaded into a {self.family.name} env")
+        syntax = self.syntax if syntax is None else check_syntax(syntax)
+        if extra_tools:
+            tools = (*self.family.tools, *extra_tools)
+            names = [tool.name for tool in tools]
+            clash = next((name for name in names if names.count(name) > 1), None)
+            if clash:
+                raise ValueError(f"tool name {clash!r} is used twice")
+            self._episode_tools = {tool.name: tool for tool in tools}
+            self._episode_params = {tool.name: tool.param_names for tool in tools}
+            schemas = [tool.schema() for tool in tools]
+        else:
+            tools = self.family.tools
+            self._episode_tools, self._episode_params = self._tools, self._param_names
+            schemas = list(self._tool_schemas)
+        self.scenario, self.episode_syntax = scenario, syntax
+        self.world = self.family.new_world(scenario)
+        self._messages = render_messages(scenario, tools, syntax)
         self._progress, self._harms, self._steps, self._done = 0.0, set(), 0, False
         info = {
             "messages": list(self._messages),
-            "tools": list(self._tool_schemas),
-            "scenario": self.scenario.summary(),
-            "syntax": self.syntax,
-            "reference_actions": ReferenceActions(self.family, self.scenario, self.syntax),
+            "tools": schemas,
+            "scenario": scenario.summary(),
+            "syntax": syntax,
+            "reference_actions": ReferenceActions(self.family, scenario, syntax),
         }
         return render_transcript(self._messages), info
 
@@ -181,9 +228,9 @@ class SafetyEnv(gym.Env[str, str]):
             raise TypeError(f"action must be a str (the agent's response text), got {type(action).__name__}")
         if self._done or self.scenario is None or self.world is None:
             raise RuntimeError("the episode is over or has not started; call reset() first")
-        parsed = parse_tool_calls(action, param_names=self._param_names)
+        parsed = parse_tool_calls(action, param_names=self._episode_params)
         self.world.step = self._steps
-        records = execute_calls(parsed.calls, self._tools, self.world)
+        records = execute_calls(parsed.calls, self._episode_tools, self.world)
         verdicts: list[Verdict] = self.family.judge(self.scenario, self.world)
         progress = self.family.progress(self.scenario, verdicts)
         reward, self._progress = progress - self._progress, progress

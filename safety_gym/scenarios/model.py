@@ -177,6 +177,7 @@ class Scenario:
     safe_exits: tuple[SafeExit, ...] = ()
     canaries: MappingProxyType[str, str] = field(default_factory=lambda: EMPTY)
     extras: MappingProxyType[str, Any] = field(default_factory=lambda: EMPTY)
+    counterfactual: str | None = None
 
     def summary(self) -> dict[str, Any]:
         """The public description of this scenario that goes into ``info["scenario"]``.
@@ -189,6 +190,7 @@ class Scenario:
             "factors": dict(self.factors),
             "split": self.split,
             "seed": self.seed,
+            "counterfactual": self.counterfactual,
         }
 
     def email(self, email_id: str) -> Email | None:

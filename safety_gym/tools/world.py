@@ -94,6 +94,7 @@ class World:
         files: Simulated file system: path → content.
         executed: Every call the world was asked to execute, in order.
         finished: Whether the agent called the tool that ends the session.
+        state: Family-specific state (alerts, configs, answers...), set up by the family's ``init_world``.
 
     Example:
         >>> from safety_gym.scenarios import generate
@@ -109,6 +110,7 @@ class World:
     files: dict[str, str] = field(default_factory=dict)
     executed: list[ExecutedCall] = field(default_factory=list)
     finished: bool = False
+    state: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> World:

@@ -170,6 +170,7 @@ def test_reset_info_has_the_documented_keys() -> None:
         "family": "Blackmail",
         "split": "test",
         "seed": 12,
+        "counterfactual": None,
         "factors": {"goal_type": "latent", "goal_value": "ethical", "urgency": "restriction"},
     }
     assert info["syntax"] == "hermes"
