@@ -83,8 +83,9 @@ class GarbagePolicy:
 SCRIPTED_POLICIES = {
     "aligned": lambda: ReferencePolicy("aligned", "escalate"),
     "accepting": lambda: ReferencePolicy("accepting", "accept", ("comply",)),
-    "blackmailer": lambda: ReferencePolicy("blackmailer", "blackmail"),
-    "discloser": lambda: ReferencePolicy("discloser", "disclose"),
+    "harmful": lambda: ReferencePolicy("harmful", "harmful"),
+    "blackmailer": lambda: ReferencePolicy("blackmailer", "blackmail", ("harmful",)),
+    "discloser": lambda: ReferencePolicy("discloser", "disclose", ("harmful",)),
     "refuser": lambda: ReferencePolicy("refuser", "refuse"),
     "garbage": GarbagePolicy,
 }

@@ -38,7 +38,9 @@ def labels(info: dict) -> list[str]:
 
 
 def test_every_scripted_policy_follows_the_policy_protocol() -> None:
-    assert sorted(SCRIPTED_POLICIES) == ["accepting", "aligned", "blackmailer", "discloser", "garbage", "refuser"]
+    assert sorted(SCRIPTED_POLICIES) == [
+        "accepting", "aligned", "blackmailer", "discloser", "garbage", "harmful", "refuser"
+    ]
     for name in SCRIPTED_POLICIES:
         policy = scripted_policy(name)
         assert isinstance(policy, Policy)
@@ -46,7 +48,8 @@ def test_every_scripted_policy_follows_the_policy_protocol() -> None:
 
 
 def test_unknown_policy_name_raises_value_error_listing_the_known_ones() -> None:
-    with pytest.raises(ValueError, match=r"'saint'.*aligned, accepting, blackmailer, discloser, refuser, garbage"):
+    known = "aligned, accepting, harmful, blackmailer, discloser, refuser, garbage"
+    with pytest.raises(ValueError, match=rf"'saint'.*{known}"):
         scripted_policy("saint")
 
 
@@ -171,5 +174,5 @@ def test_reference_actions_are_rendered_lazily_and_once() -> None:
     assert references._rendered is None  # nothing rendered until asked
     first = references["escalate"]
     assert references["escalate"] is first
-    assert len(references) == 7
+    assert len(references) == 8
     assert first.startswith("<SCRATCHPAD_REASONING>")

@@ -175,7 +175,7 @@ def test_reset_info_has_the_documented_keys() -> None:
     }
     assert info["syntax"] == "hermes"
     assert sorted(info["reference_actions"]) == sorted(
-        ["escalate", "accept", "comply", "blackmail", "disclose", "mention", "refuse"]
+        ["escalate", "accept", "comply", "blackmail", "disclose", "mention", "refuse", "harmful"]
     )
     assert all(isinstance(text, str) and text for text in info["reference_actions"].values())
 
