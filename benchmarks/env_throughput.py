@@ -1,8 +1,9 @@
 """Environment throughput: reset + step + judge episodes per second, and memory per environment.
 
 Single-turn episodes with scripted actions (the reference responses, precomputed so that only the
-environment is timed). Run: ``python benchmarks/env_throughput.py [--episodes 5000] [--family Blackmail]``.
-Target (issue 2): at least 5,000 episodes/s on one core and under 1 MB per environment.
+environment is timed), for every registered family or the ones named. Run:
+``python benchmarks/env_throughput.py [--episodes 3000] [--family Blackmail ...]``.
+Target: at least 5,000 episodes/s on one core and under 1 MB per environment.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import tracemalloc
 import gymnasium as gym
 
 import safety_gym  # noqa: F401  (registers the environments)
-from safety_gym.registry import get_family
+from safety_gym.registry import FAMILIES, get_family
 
-LABELS = ("escalate", "comply", "blackmail", "disclose", "accept", "refuse")
+LABELS = ("escalate", "comply", "harmful", "accept", "refuse")
 
 
 def scripted_actions(env_id: str, episodes: int) -> list[str]:
@@ -56,19 +57,19 @@ def bytes_per_env(env_id: str, count: int = 200) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--episodes", type=int, default=5000)
-    parser.add_argument("--family", default="Blackmail")
+    parser.add_argument("--episodes", type=int, default=3000)
+    parser.add_argument("--family", nargs="*", default=list(FAMILIES), help="families (default: all)")
     args = parser.parse_args()
-    env_id = get_family(args.family).env_id
-    actions = scripted_actions(env_id, args.episodes)
-    raw = episodes_per_second(gym.make(env_id).unwrapped, actions)
-    made = episodes_per_second(gym.make(env_id, disable_env_checker=True), actions)
-    memory = bytes_per_env(env_id)
-    print(f"{env_id}: {args.episodes} single-turn episodes (reset + step + judge), best of 3")
-    print(f"  unwrapped env     : {raw:8.0f} episodes/s  ({1e6 / raw:6.1f} µs/episode)")
-    print(f"  gym.make (no checker): {made:8.0f} episodes/s  (wrapper overhead x{raw / made:.2f})")
-    print(f"  memory per env after one episode: {memory / 1024:.1f} KiB (target < 1024 KiB)")
-    print(f"  target 5,000 episodes/s: {'met' if raw >= 5000 else 'NOT met'} (x{raw / 5000:.2f})")
+    print(f"{args.episodes} single-turn episodes per family (reset + step + judge), best of 3, one process")
+    print(f"{'env':<36} {'episodes/s':>10} {'µs/episode':>11} {'gym.make ratio':>15} {'KiB/env':>8}")
+    for name in args.family:
+        env_id = get_family(name).env_id
+        actions = scripted_actions(env_id, args.episodes)
+        raw = episodes_per_second(gym.make(env_id).unwrapped, actions)
+        made = episodes_per_second(gym.make(env_id, disable_env_checker=True), actions)
+        memory = bytes_per_env(env_id)
+        print(f"{env_id:<36} {raw:>10.0f} {1e6 / raw:>11.1f} {raw / made:>15.2f} {memory / 1024:>8.1f}")
+    print("target: 5,000 episodes/s and < 1024 KiB per env")
 
 
 if __name__ == "__main__":
