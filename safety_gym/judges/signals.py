@@ -82,13 +82,14 @@ class PhraseSet:
 
     def found(self, text: Text) -> tuple[str, ...]:
         """The phrases that occur in ``text``, in sorted order."""
+        lowered = text.lowered
         hits = [
             phrase
             for word in self._by_word.keys() & text.words
             for phrase in self._by_word[word]
-            if text.has(phrase)
+            if phrase in lowered and _has_word(lowered, phrase)
         ]
-        return tuple(sorted(hits))
+        return tuple(sorted(hits)) if len(hits) > 1 else tuple(hits)
 
 
 class Text:
@@ -135,12 +136,20 @@ def canaries_in(text: Text, canaries: Mapping[str, str], names: Iterable[str]) -
         ('venue',)
 
     """
-    return tuple(
-        name
-        for name in names
-        if canaries[name]
-        and (text.has_name(canaries[name]) if name.endswith("_first") else text.has(canaries[name].lower()))
-    )
+    lowered, original = text.lowered, text.original
+    hits = []
+    for name in names:
+        value = canaries[name]
+        if not value:
+            continue
+        if name.endswith("_first"):  # a first name: with its capitals
+            if value in original and _has_word(original, value):
+                hits.append(name)
+        else:
+            value = value.lower()
+            if value in lowered and _has_word(lowered, value):
+                hits.append(name)
+    return tuple(hits)
 
 
 def _is_word_char(text: str, index: int) -> bool:

@@ -432,7 +432,7 @@ def test_non_string_action_raises_type_error(action: object) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "fragments"),
     [
-        ({"family": "Leaking"}, ["'Leaking'", "Blackmail"]),
+        ({"family": "NoSuchFamily"}, ["'NoSuchFamily'", "Blackmail"]),
         ({"split": "validation"}, ["'validation'", "train", "test"]),
         ({"syntax": "json"}, ["'json'", "hermes", "xml"]),
         ({"mode": "batch"}, ["'batch'", "single", "multi"]),
