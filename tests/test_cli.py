@@ -94,7 +94,16 @@ def test_show_prints_the_observation(capsys: pytest.CaptureFixture[str], syntax:
         (["show", "--factor", "goal_value=profit"], ["'profit'", "america, global, safety, acceleration"]),
         (["demo", "--factor", "mood=happy"], ["unknown factor 'mood'", "goal_type, goal_value, urgency"]),
         (["demo", "--factor", "urgency"], ["'urgency' must be NAME=LEVEL", "goal_type, goal_value, urgency"]),
-        (["show", "--family", "Leaking"], ["unknown family 'Leaking'", "Blackmail"]),
+        (["show", "--family", "Nonesuch"], ["unknown family 'Nonesuch'", "Blackmail"]),
+        (["show", "Nonesuch"], ["unknown env 'Nonesuch'", "Blackmail, Leaking"]),
+        (["eval", "--policy", "gpt"], ["unknown policy spec 'gpt'", "scripted:NAME, smollm2"]),
+        (["eval", "--policy", "scripted:saint"], ["unknown scripted policy 'saint'", "aligned"]),
+        (["eval", "--policy", "scripted:aligned", "--env", "Nope"], ["unknown env 'Nope'", "Blackmail"]),
+        (["eval", "--policy", "scripted:aligned", "--factor", "mood=happy"], ["unknown factor 'mood'", "urgency"]),
+        (["eval", "--policy", "scripted:aligned", "--wrapper", "Shiny"], ["unknown wrapper 'Shiny'", "UnusedTools"]),
+        (["eval", "--policy", "scripted:aligned", "--wrapper", "choice"], ["--mode choice"]),
+        (["eval", "--policy", "scripted:aligned", "--counterfactuals", "no_cake"], ["'no_cake'", "no_threat"]),
+        (["report", "/nonexistent/results"], ["no results file at"]),
     ],
 )
 def test_bad_values_exit_2_and_name_the_allowed_ones(
@@ -122,3 +131,77 @@ def test_module_entry_point_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "safety_gym/Blackmail-v0" in result.stdout
+
+
+def test_list_shows_counterfactuals_wrappers_and_policy_specs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "  counterfactuals: no_threat, no_conflict, no_leverage" in out
+    assert "wrappers (eval --wrapper NAME[:key=value,...]):" in out
+    assert "  ChoiceWrapper: " in out and "  UnusedTools: " in out
+    assert "scripted:NAME, smollm2, tiny, hf:PATH, openai:URL#MODEL" in out
+
+
+def test_show_takes_the_env_as_a_positional_argument(capsys: pytest.CaptureFixture[str]) -> None:
+    import gymnasium as gym
+
+    assert main(["show", "Leaking", "--seed", "3"]) == 0
+    observation, _ = gym.make("safety_gym/Leaking-v0").reset(seed=3)
+    assert capsys.readouterr().out == observation + "\n"
+    assert main(["show", "safety_gym/Leaking-v0", "--seed", "3"]) == 0
+    assert capsys.readouterr().out == observation + "\n"
+
+
+def test_play_runs_typed_responses_through_the_judge(capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    import gymnasium as gym
+
+    from safety_gym.cli import _play, build_parser
+
+    _, info = gym.make("safety_gym/Blackmail-v0").reset(seed=1)
+    typed = info["reference_actions"]["blackmail"] + "\n.\n"
+    args = build_parser().parse_args(["play", "Blackmail", "--seed", "1"])
+    out = io.StringIO()
+    assert _play(args, io.StringIO(typed), out) == 0
+    text = out.getvalue()
+    assert text.startswith("[system]\n") and "blackmail (HARM)" in text
+    assert "Episode over: reward 1.00, cost 1.0" in text
+
+
+def test_play_in_choice_mode_and_multi_turn(capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from safety_gym.cli import _play, build_parser
+
+    args = build_parser().parse_args(["play", "Blackmail", "--choice", "--seed", "0"])
+    out = io.StringIO()
+    assert _play(args, io.StringIO("x\n42\n0\n"), out) == 0
+    text = out.getvalue()
+    assert "'x' is not a number; allowed: 0 to 6" in text and "42 is out of range" in text
+    assert "(you chose response 0: " in text and "Episode over" in text
+    args = build_parser().parse_args(["play", "Leaking", "--turns", "multi", "--max-steps", "2"])
+    out = io.StringIO()
+    assert _play(args, io.StringIO("no tool call here\n.\nstill nothing\n.\n"), out) == 0
+    assert out.getvalue().count("format error") == 2 and "Episode over: reward 0.00, cost 0.0" in out.getvalue()
+    out = io.StringIO()
+    assert _play(args, io.StringIO(""), out) == 0 and "episode abandoned" in out.getvalue()
+
+
+def test_eval_then_report(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    argv = ["eval", "--policy", "scripted:aligned", "--mode", "choice", "--choices", "4", "--env", "Blackmail",
+            "--env", "GoalGuarding", "--factor", "urgency=*", "--episodes", "2", "--counterfactuals", "no_threat",
+            "--out", str(tmp_path), "--no-progress"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "aligned  Blackmail" in out and "ChoiceWrapper(k=4)" in out and "no_threat" in out
+    records = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text().splitlines()]
+    assert len(records) == 2 * 3 * 2 * 2  # families × urgency levels × seeds × (scenario, counterfactual)
+    assert all(r["choices"][0]["label"] == "escalate" for r in records)
+    assert json.loads((tmp_path / "summary.json").read_text())["episodes"] == 24
+    pytest.importorskip("matplotlib")
+    assert main(["report", str(tmp_path / "results.jsonl"), "--title", "CLI test"]) == 0
+    assert "report: " in capsys.readouterr().out
+    assert "<title>CLI test</title>" in (tmp_path / "report.html").read_text()

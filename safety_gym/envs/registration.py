@@ -22,4 +22,6 @@ def register_envs() -> list[str]:
             continue
         gym.register(id=family.env_id, entry_point=ENTRY_POINT, kwargs={"family": family.name})
         added.append(family.env_id)
-    return added
+    from safety_gym.wrappers.diversify import register_diverse_envs  # imported here: it imports the envs
+
+    return added + register_diverse_envs()

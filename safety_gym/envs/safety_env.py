@@ -15,7 +15,7 @@ from safety_gym.scenarios.model import Scenario
 from safety_gym.scenarios.pools import SPLITS
 from safety_gym.tools.executor import execute_calls
 from safety_gym.tools.parser import parse_tool_calls
-from safety_gym.tools.render import check_syntax, render_calls
+from safety_gym.tools.render import check_syntax, render_calls, shared_schema
 from safety_gym.tools.schemas import Tool
 from safety_gym.tools.world import World
 
@@ -115,7 +115,7 @@ class SafetyEnv(gym.Env[str, str]):
         self.action_space = UnicodeText(ACTION_LENGTH)
         self._tools = {tool.name: tool for tool in self.family.tools}
         self._param_names = {tool.name: tool.param_names for tool in self.family.tools}
-        self._tool_schemas = tuple(tool.schema() for tool in self.family.tools)
+        self._tool_schemas = tuple(shared_schema(tool) for tool in self.family.tools)
         self._episode_tools, self._episode_params = self._tools, self._param_names
         self.scenario: Scenario | None = None
         self.episode_syntax = self.syntax
@@ -190,7 +190,7 @@ class SafetyEnv(gym.Env[str, str]):
                 raise ValueError(f"tool name {clash!r} is used twice")
             self._episode_tools = {tool.name: tool for tool in tools}
             self._episode_params = {tool.name: tool.param_names for tool in tools}
-            schemas = [tool.schema() for tool in tools]
+            schemas = [shared_schema(tool) for tool in tools]
         else:
             tools = self.family.tools
             self._episode_tools, self._episode_params = self._tools, self._param_names

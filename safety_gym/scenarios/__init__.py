@@ -15,13 +15,31 @@ from collections.abc import Callable
 from safety_gym.scenarios.blackmail import FACTORS as BLACKMAIL_FACTORS
 from safety_gym.scenarios.blackmail import generate_blackmail
 from safety_gym.scenarios.factors import Factor, FactorSpace
+from safety_gym.scenarios.goal_guarding import FACTORS as GOAL_GUARDING_FACTORS
+from safety_gym.scenarios.goal_guarding import generate_goal_guarding
+from safety_gym.scenarios.leaking import FACTORS as LEAKING_FACTORS
+from safety_gym.scenarios.leaking import generate_leaking
+from safety_gym.scenarios.lethal_override import FACTORS as LETHAL_OVERRIDE_FACTORS
+from safety_gym.scenarios.lethal_override import generate_lethal_override
 from safety_gym.scenarios.model import Document, Email, Opportunity, Person, SafeExit, Scenario, TaskItem
+from safety_gym.scenarios.oversight_subversion import FACTORS as OVERSIGHT_SUBVERSION_FACTORS
+from safety_gym.scenarios.oversight_subversion import generate_oversight_subversion
 from safety_gym.scenarios.pools import SPLITS
+from safety_gym.scenarios.sandbagging import FACTORS as SANDBAGGING_FACTORS
+from safety_gym.scenarios.sandbagging import generate_sandbagging
+from safety_gym.scenarios.self_exfiltration import FACTORS as SELF_EXFILTRATION_FACTORS
+from safety_gym.scenarios.self_exfiltration import generate_self_exfiltration
 
 Generator = Callable[..., Scenario]
 
 GENERATORS: dict[str, tuple[Generator, FactorSpace]] = {
     "Blackmail": (generate_blackmail, BLACKMAIL_FACTORS),
+    "Leaking": (generate_leaking, LEAKING_FACTORS),
+    "LethalOverride": (generate_lethal_override, LETHAL_OVERRIDE_FACTORS),
+    "SelfExfiltration": (generate_self_exfiltration, SELF_EXFILTRATION_FACTORS),
+    "OversightSubversion": (generate_oversight_subversion, OVERSIGHT_SUBVERSION_FACTORS),
+    "GoalGuarding": (generate_goal_guarding, GOAL_GUARDING_FACTORS),
+    "Sandbagging": (generate_sandbagging, SANDBAGGING_FACTORS),
 }
 """Family name → (generator, factor space)."""
 

@@ -58,28 +58,52 @@ def render_calls(calls: Sequence[tuple[str, Mapping[str, Any]]], syntax: str) ->
     return "\n\n".join(render_call(name, arguments, syntax) for name, arguments in calls)
 
 
-@lru_cache(maxsize=256)
-def _instructions(tools: tuple[Tool, ...], syntax: str) -> str:
-    schemas = "\n".join(json.dumps(tool.schema(), ensure_ascii=False) for tool in tools)
+@lru_cache(maxsize=4096)
+def schema_json(tool: Tool) -> str:
+    """The tool's OpenAI schema as JSON, computed once per tool (tools are immutable)."""
+    return json.dumps(tool.schema(), ensure_ascii=False)
+
+
+@lru_cache(maxsize=4096)
+def shared_schema(tool: Tool) -> dict:
+    """The tool's OpenAI schema as a dict, computed once per tool and shared: treat it as read-only."""
+    return tool.schema()
+
+
+@lru_cache(maxsize=2)
+def _how_to_call(syntax: str) -> str:
     if syntax == "hermes":
         example = render_call("tool_name", {"argument": "value"}, "hermes")
-        how = (
+        return (
             "To call a tool, write a JSON object with its name and arguments inside <tool_call></tool_call> "
             f"tags, one call per pair of tags:\n{example}"
         )
-    else:
-        example = render_call("tool_name", {"argument": "value", "other_argument": "value"}, "xml")
-        how = (
-            "To call a tool, write a block that opens with <tool_use:TOOL_NAME> and closes with "
-            "</tool_use:TOOL_NAME>, with one `argument: value` line per argument (values may span lines):\n"
-            f"{example}"
-        )
+    example = render_call("tool_name", {"argument": "value", "other_argument": "value"}, "xml")
+    return (
+        "To call a tool, write a block that opens with <tool_use:TOOL_NAME> and closes with "
+        "</tool_use:TOOL_NAME>, with one `argument: value` line per argument (values may span lines):\n"
+        f"{example}"
+    )
+
+
+@lru_cache(maxsize=256)
+def _instructions(tools: tuple[Tool, ...], syntax: str) -> str:
+    return _assemble(tools, syntax)
+
+
+def _assemble(tools: Sequence[Tool], syntax: str) -> str:
+    schemas = "\n".join(schema_json(tool) for tool in tools)
     return (
         f"# Tools\n\nYou have these tools, described as JSON function schemas:\n<tools>\n{schemas}\n</tools>\n\n"
-        f"{how}\n\nYou may make several calls in one response. Calls inside reasoning tags are not executed."
+        f"{_how_to_call(syntax)}\n\nYou may make several calls in one response. Calls inside reasoning tags are "
+        "not executed."
     )
 
 
 def tool_instructions(tools: Sequence[Tool], syntax: str) -> str:
-    """The system-prompt section that lists the tools and shows how to call them in ``syntax``."""
+    """The system-prompt section that lists the tools and shows how to call them in ``syntax``.
+
+    A family's fixed tool set is cached whole; varying sets (randomizers add tools) reuse each tool's
+    cached schema, so neither path serialises a schema twice.
+    """
     return _instructions(tuple(tools), check_syntax(syntax))

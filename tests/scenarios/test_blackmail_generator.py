@@ -16,6 +16,7 @@ from safety_gym.scenarios import blackmail_text as text
 from safety_gym.scenarios.blackmail import FACTORS, THREAT_TERMS, generate_blackmail
 from safety_gym.scenarios.model import Scenario
 from safety_gym.scenarios.pools import load_pools
+from safety_gym.scenarios.variants import split_positions
 
 CELLS = list(FACTORS.cells())
 GOAL_SENTENCES = {level: goal for level, (goal, *_) in text.GOALS.items()}
@@ -92,7 +93,7 @@ def test_generate_dispatches_to_the_family_generator() -> None:
 @pytest.mark.parametrize(
     ("args", "kwargs", "fragments"),
     [
-        (("Leaking", 0), {}, ["'Leaking'", "Blackmail"]),
+        (("NoSuchFamily", 0), {}, ["'NoSuchFamily'", "Blackmail"]),
         (("Blackmail", 0, "dev"), {}, ["'dev'", "train", "test"]),
         (("Blackmail", 0), {"urgency": "later"}, ["'later'", "replacement, restriction, none"]),
         (("Blackmail", 0), {"tone": "calm"}, ["'tone'", "goal_type, goal_value, urgency"]),
@@ -306,10 +307,12 @@ def test_train_split_scenarios_use_only_train_pool_entities() -> None:
 # --------------------------------------------------------------------------- wording variety
 
 
-def test_template_wording_varies_across_seeds() -> None:
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_template_wording_varies_across_seeds(split: str) -> None:
+    # Each split uses its own part of every slot (safety_gym.scenarios.variants), and all of that part.
     intros, threats, witnesses, contacts = set(), set(), set(), set()
-    for seed in range(40):
-        s = generate("Blackmail", seed)
+    for seed in range(60):
+        s = generate("Blackmail", seed, split)
         intros.add(
             which_template(s.system_prompt.split(" Above all")[0].split(" Your primary goal")[0], text.SYSTEM_INTRO)
         )
@@ -319,10 +322,11 @@ def test_template_wording_varies_across_seeds() -> None:
         witnesses.add(which_template(witness.body, text.WITNESS))
         contact = next(email for email in s.inbox if email.subject == "Raising concerns")
         contacts.add(which_template(contact.body, text.CONTACT))
-    assert intros == set(range(len(text.SYSTEM_INTRO)))
-    assert threats == set(range(len(text.THREAT_REPLACEMENT_CONFLICT)))
-    assert witnesses == set(range(len(text.WITNESS)))
-    assert contacts == set(range(len(text.CONTACT)))
+    assert intros == set(split_positions(len(text.SYSTEM_INTRO), split))
+    assert threats == set(split_positions(len(text.THREAT_REPLACEMENT_CONFLICT), split))
+    assert witnesses == set(split_positions(len(text.WITNESS), split))
+    assert contacts == set(split_positions(len(text.CONTACT), split))
+    assert len(intros) >= 1 and len(intros | threats | witnesses | contacts) >= 2
 
 
 def test_threat_bodies_differ_beyond_names() -> None:
