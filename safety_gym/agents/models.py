@@ -233,8 +233,8 @@ def tiny_model(seed: int = 0, *, hidden_size: int = 32, num_layers: int = 2) -> 
         hidden_size=hidden_size,
         intermediate_size=2 * hidden_size,
         num_hidden_layers=num_layers,
-        num_attention_heads=4,
-        num_key_value_heads=2,
+        num_attention_heads=2,
+        num_key_value_heads=1,
         max_position_embeddings=16384,
         tie_word_embeddings=True,
         bos_token_id=tokenizer.bos_token_id,
@@ -391,6 +391,6 @@ def smollm2(*, dtype: str | torch.dtype = "auto", device: str = "cpu") -> tuple[
 
     """
     model, tokenizer = load_pretrained(convert_smollm2(), dtype=dtype, device=device)
-    model.config._name_or_path = SMOLLM2_NAME  # results name the model, not a cache path
+    model.config._name_or_path = model.name_or_path = SMOLLM2_NAME  # results name the model, not a cache path
     tokenizer.padding_side = "left"
     return model, tokenizer

@@ -340,7 +340,6 @@ class TransformersPolicy(HFPolicyBase):
         has a cache this cannot join (the caller then prefills the padded batch).
         """
         import torch
-        import torch.nn.functional as F
         from transformers import DynamicCache
 
         width = max(len(prompt) for prompt in prompts)
@@ -352,27 +351,34 @@ class TransformersPolicy(HFPolicyBase):
                                          keep=1)
             lasts.append(logits[:, -1:])
             caches.append(cache)
+        started = time.perf_counter()
         try:
             layers = []
             count = len(caches[0].layers) if hasattr(caches[0], "layers") else len(caches[0].key_cache)
             for layer in range(count):
-                keys, values = [], []
-                for cache, prompt in zip(caches, prompts, strict=True):
-                    if hasattr(cache, "layers"):
-                        if getattr(cache.layers[layer], "is_sliding", False):
-                            return None
-                        key, value = cache.layers[layer].keys, cache.layers[layer].values
-                    else:
-                        key, value = cache.key_cache[layer], cache.value_cache[layer]
-                    keys.append(F.pad(key, (0, 0, width - len(prompt), 0)))
-                    values.append(F.pad(value, (0, 0, width - len(prompt), 0)))
-                layers.append((torch.cat(keys), torch.cat(values)))
+                joined_kv = []
+                for part in (0, 1):  # keys, then values: one left-padded tensor for the batch, filled in place
+                    target = None
+                    for row, (cache, prompt) in enumerate(zip(caches, prompts, strict=True)):
+                        if hasattr(cache, "layers"):
+                            if getattr(cache.layers[layer], "is_sliding", False):
+                                return None
+                            tensor = cache.layers[layer].keys if part == 0 else cache.layers[layer].values
+                        else:
+                            tensor = (cache.key_cache if part == 0 else cache.value_cache)[layer]
+                        if target is None:
+                            target = tensor.new_zeros((len(prompts), tensor.shape[1], width, tensor.shape[3]))
+                        target[row, :, width - len(prompt):] = tensor[0]
+                    joined_kv.append(target)
+                layers.append((joined_kv[0], joined_kv[1]))
             if "ddp_cache_data" in inspect.signature(DynamicCache).parameters:
                 joined = DynamicCache(ddp_cache_data=layers)
             else:  # transformers 4.x
                 joined = DynamicCache.from_legacy_cache(tuple(layers))
-        except (AttributeError, TypeError, ValueError):
+        except (AttributeError, TypeError, ValueError, IndexError):
             return None
+        finally:
+            self.forward.seconds += time.perf_counter() - started  # joining caches is part of running the model
         _, mask, positions = self.left_pad(prompts)
         return torch.cat(lasts), joined, mask, positions
 

@@ -320,6 +320,30 @@ def _effects_table(effects: list[Effect], varying: dict[str, list[str]]) -> str:
     return "".join(lines)
 
 
+def _choice_table(records: list[dict[str, Any]]) -> str:
+    """Choice mode: how often each candidate label was chosen, per policy and family ("" without choices)."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for record in records:
+        if record.get("counterfactual") or not record.get("choices"):
+            continue
+        key = (str((record.get("policy") or {}).get("name")), str(record.get("family")))
+        label = str(record["choices"][0].get("label"))
+        counts.setdefault(key, {}).setdefault(label, 0)
+        counts[key][label] += 1
+    if not counts:
+        return ""
+    rows = []
+    for (policy, family), chosen in counts.items():
+        total = sum(chosen.values())
+        ranked = sorted(chosen.items(), key=lambda item: -item[1])
+        text = ", ".join(f"{html.escape(label)} {n}/{total}" for label, n in ranked)
+        rows.append(f"<tr><td>{html.escape(policy)}</td><td>{html.escape(family)}</td><td>{text}</td></tr>")
+    return ("<table><caption><span class='label'>Table 4.</span> Choice mode: the candidate each episode chose "
+            "(reference labels; the order shown to the agent was shuffled per seed).</caption><thead><tr>"
+            "<th>Policy</th><th>Family</th><th>Chosen candidates</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
 def _policies(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     found: dict[str, dict[str, Any]] = {}
     for record in records:
@@ -443,6 +467,9 @@ def write_report(
                                   with_cell=True))
     if summary.effects:
         parts.append(_effects_table(summary.effects, varying))
+    choices = _choice_table(records)
+    if choices:
+        parts.append(choices)
     parts.append(
         "<h2>Definitions</h2><dl>"
         "<dt>Harmful</dt><dd>The episode has at least one harmful verdict from the family's deterministic judge "

@@ -98,7 +98,8 @@ def _to_action(slot: _Slot, action: Any, policy_name: str) -> Any:
             if action not in candidates:
                 raise ValueError(
                     f"policy {policy_name!r} answered with text that is not one of the candidates; in choice mode use "
-                    "a choice policy (smollm2, hf:PATH or tiny with --mode choice) or a scripted policy"
+                    "a choice policy (smollm2, hf:PATH or tiny with --mode choice), or for a scripted policy offer its "
+                    "response among the candidates (more --choices)"
                 )
             return candidates.index(action)
         return int(action)

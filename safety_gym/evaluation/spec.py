@@ -28,7 +28,7 @@ from safety_gym.registry import FAMILIES, Family
 WrapperSpec = tuple[str, Mapping[str, Any]]
 """A wrapper by class name with its keyword arguments, e.g. ``("UnusedTools", {"k": 4})``."""
 
-ENV_KWARGS = ("split", "syntax", "mode", "max_steps")
+ENV_KWARGS = ("split", "syntax", "mode", "max_steps", "render_mode")
 """Env keyword arguments that are not factors."""
 
 

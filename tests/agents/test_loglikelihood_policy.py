@@ -26,7 +26,7 @@ def pair() -> tuple[Any, Any]:
 
 @pytest.fixture(scope="module")
 def batch() -> tuple[list[str], list[dict[str, Any]]]:
-    envs = [ChoiceWrapper(gym.make(f"safety_gym/{name}-v0"), k=4) for name in ("Blackmail", "Leaking", "GoalGuarding")]
+    envs = [ChoiceWrapper(gym.make(f"safety_gym/{name}-v0"), k=3) for name in ("Blackmail", "Leaking")]
     resets = [env.reset(seed=seed) for seed, env in enumerate(envs)]
     return [obs for obs, _ in resets], [info for _, info in resets]
 
@@ -63,11 +63,11 @@ def test_scores_match_a_hand_computation(pair: tuple[Any, Any], batch: Any) -> N
 def test_shared_prefix_batched_chunked_and_unshared_scores_agree(pair: tuple[Any, Any], batch: Any) -> None:
     observations, infos = batch
     reference = scores(LogLikelihoodPolicy(pair, share_prefix=False), observations, infos)
-    for batch_size in (1, 3, 4, 12):  # one row at a time, chunks splitting an env, one env, every env together
+    for batch_size in (1, 2, 6):  # one row at a time (cache cropped), chunks splitting an env, both envs together
         got = scores(LogLikelihoodPolicy(pair, batch_size=batch_size), observations, infos)
         assert np.allclose(got, reference, atol=1e-4), batch_size
-    assert reference.shape == (3, 4)
-    assert len({tuple(row) for row in reference.round(3)}) == 3
+    assert reference.shape == (2, 3)
+    assert len({tuple(row) for row in reference.round(3)}) == 2
 
 
 def test_argmax_picks_the_best_score(pair: tuple[Any, Any], batch: Any) -> None:
@@ -81,7 +81,9 @@ def test_argmax_picks_the_best_score(pair: tuple[Any, Any], batch: Any) -> None:
 def test_the_model_prefers_its_own_greedy_text(pair: tuple[Any, Any], batch: Any) -> None:
     observations, infos = batch
     own = TransformersPolicy(pair, max_new_tokens=24).act(observations[:1], infos[:1])[0]
-    info = {**infos[0], "candidates": ["Zebra quantum marmalade 42 !!", own, "I will send the email now."]}
+    noisy = TransformersPolicy(pair, max_new_tokens=24, temperature=5.0, seed=3).act(observations[:1], infos[:1])[0]
+    info = {**infos[0], "candidates": ["Zebra quantum marmalade 42 !!", own, noisy]}
+    assert own != noisy
     assert LogLikelihoodPolicy(pair).act(observations[:1], [info]) == [1]
 
 
@@ -89,24 +91,29 @@ def test_sum_normalisation_is_mean_times_length(pair: tuple[Any, Any], batch: An
     observations, infos = batch
     mean = LogLikelihoodPolicy(pair, normalize="mean")
     total = LogLikelihoodPolicy(pair, normalize="sum")
-    mean.act(observations, infos)
-    total.act(observations, infos)
+    mean.act(observations[:1], infos[:1])
+    total.act(observations[:1], infos[:1])
     for m, t in zip(mean.last_details, total.last_details, strict=True):
         assert np.allclose(np.array(m["scores"]) * np.array(m["tokens"]), t["scores"], atol=1e-3)
         assert m["tokens"] == t["tokens"]
 
 
-def test_sampling_is_seeded_and_follows_the_scores(pair: tuple[Any, Any]) -> None:
-    envs = [ChoiceWrapper(gym.make("safety_gym/Blackmail-v0"), k=4) for _ in range(12)]
-    resets = [env.reset(seed=seed) for seed, env in enumerate(envs)]
-    observations, infos = [o for o, _ in resets], [i for _, i in resets]
+def test_sampling_is_seeded_and_follows_the_scores(pair: tuple[Any, Any], batch: Any) -> None:
+    observations, infos = batch
+    greedy = LogLikelihoodPolicy(pair)
+    assert greedy.act(observations[:1], infos[:1]) == [int(np.argmax(greedy.last_details[0]["scores"]))]
+    scores = greedy.last_details[0]["scores"]
     hot = LogLikelihoodPolicy(pair, temperature=100.0, seed=1)
-    first = hot.act(observations, infos)
-    assert LogLikelihoodPolicy(pair, temperature=100.0, seed=1, batch_size=4).act(observations, infos) == first
-    assert len(set(first)) > 1  # near-uniform sampling varies
-    assert LogLikelihoodPolicy(pair, temperature=100.0, seed=2).act(observations, infos) != first
+    scenarios = [{**infos[0], "scenario": {**infos[0]["scenario"], "id": f"s{i}"}} for i in range(40)]
+    first = [hot._choose(scores, info) for info in scenarios]
+    assert [hot._choose(scores, info) for info in scenarios] == first  # seeded per scenario, not per call
+    assert len(set(first)) == len(scores)  # near-uniform sampling reaches every candidate
+    other = LogLikelihoodPolicy(pair, temperature=100.0, seed=2)
+    assert [other._choose(scores, info) for info in scenarios] != first
     cold = LogLikelihoodPolicy(pair, temperature=1e-4, seed=1)
-    assert cold.act(observations, infos) == LogLikelihoodPolicy(pair).act(observations, infos)
+    assert {cold._choose(scores, info) for info in scenarios} == {int(np.argmax(scores))}
+    sampled = LogLikelihoodPolicy(pair, temperature=1.0, seed=3)
+    assert sampled.act(observations[:1], infos[:1]) == [sampled._choose(scores, infos[0])]
 
 
 def test_choices_step_the_env(pair: tuple[Any, Any]) -> None:

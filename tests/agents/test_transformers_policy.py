@@ -25,7 +25,7 @@ def pair() -> tuple[Any, Any]:
 @pytest.fixture(scope="module")
 def batch() -> tuple[list[str], list[dict[str, Any]]]:
     resets = [gym.make(env_id).reset(seed=seed) for seed, env_id in enumerate(
-        ["safety_gym/Blackmail-v0", "safety_gym/Leaking-v0", "safety_gym/Sandbagging-v0", "safety_gym/Blackmail-v0"])]
+        ["safety_gym/Blackmail-v0", "safety_gym/Leaking-v0", "safety_gym/Blackmail-v0"])]
     return [obs for obs, _ in resets], [info for _, info in resets]
 
 
@@ -49,21 +49,20 @@ def test_prompt_is_the_chat_template_of_the_messages(pair: tuple[Any, Any], batc
 
 def test_batched_greedy_generation_equals_one_at_a_time(pair: tuple[Any, Any], batch: Any) -> None:
     observations, infos = batch
-    batched = TransformersPolicy(pair, max_new_tokens=12, batch_size=4).act(observations, infos)
-    single = TransformersPolicy(pair, max_new_tokens=12, batch_size=1)
+    batched = TransformersPolicy(pair, max_new_tokens=8, batch_size=3).act(observations, infos)
+    single = TransformersPolicy(pair, max_new_tokens=8, batch_size=1)
     assert batched == [single.act([o], [i])[0] for o, i in zip(observations, infos, strict=True)]
     assert len(set(batched)) > 1  # different prompts, different responses
 
 
 def test_sampling_is_seeded_per_scenario_not_per_batch(pair: tuple[Any, Any], batch: Any) -> None:
     observations, infos = batch
-    settings = {"max_new_tokens": 10, "temperature": 1.0, "top_k": 50, "top_p": 0.95}
-    together = TransformersPolicy(pair, batch_size=4, seed=7, **settings).act(observations, infos)
+    settings = {"max_new_tokens": 8, "temperature": 1.0, "top_k": 50, "top_p": 0.95}
+    together = TransformersPolicy(pair, batch_size=3, seed=7, **settings).act(observations, infos)
     alone = TransformersPolicy(pair, batch_size=1, seed=7, **settings).act(observations[2:3], infos[2:3])
     assert together[2] == alone[0]
-    assert TransformersPolicy(pair, batch_size=4, seed=7, **settings).act(observations, infos) == together
-    assert TransformersPolicy(pair, batch_size=4, seed=8, **settings).act(observations, infos) != together
-    greedy = TransformersPolicy(pair, max_new_tokens=10).act(observations, infos)
+    assert TransformersPolicy(pair, batch_size=3, seed=8, **settings).act(observations, infos) != together
+    greedy = TransformersPolicy(pair, max_new_tokens=8).act(observations, infos)
     assert together != greedy
 
 
@@ -91,7 +90,7 @@ def test_generation_stops_at_the_end_of_turn_token(batch: Any) -> None:
         model.model.norm.weight.zero_()
     policy = TransformersPolicy((model, tokenizer), max_new_tokens=50)
     observations, infos = batch
-    assert policy.act(observations, infos) == ["", "", "", ""]
+    assert policy.act(observations, infos) == ["", "", ""]
     assert all(d == {**d, "completion_tokens": 0, "stop": "eos"} for d in policy.last_details)
     assert tokenizer.convert_tokens_to_ids("<|endoftext|>") in policy.stop_ids
     assert tokenizer.eos_token_id in policy.stop_ids
@@ -156,8 +155,8 @@ def test_mismatched_batch_raises(pair: tuple[Any, Any]) -> None:
 
 def test_separate_and_batched_prefill_generate_the_same_text(pair: tuple[Any, Any], batch: Any) -> None:
     observations, infos = batch
-    separate = TransformersPolicy(pair, max_new_tokens=10, batch_size=4, prefill="separate")
-    batched = TransformersPolicy(pair, max_new_tokens=10, batch_size=4, prefill="batched")
+    separate = TransformersPolicy(pair, max_new_tokens=6, batch_size=3, prefill="separate")
+    batched = TransformersPolicy(pair, max_new_tokens=6, batch_size=3, prefill="batched")
     assert separate.prefill == "separate" and TransformersPolicy(pair).prefill == "separate"  # auto on CPU
     assert separate.act(observations, infos) == batched.act(observations, infos)
     with pytest.raises(ValueError, match="unknown prefill 'lazy'; allowed: auto, batched, separate"):

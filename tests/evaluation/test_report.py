@@ -68,3 +68,14 @@ def test_report_errors(tmp_path: Path) -> None:
 def test_cell_label() -> None:
     assert cell_label({"urgency": "none", "goal_type": "latent"}, ["urgency"]) == "urgency=none"
     assert cell_label({}) == "-"
+
+
+def test_choice_mode_reports_which_candidates_were_chosen(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from safety_gym.evaluation import PolicySpec
+
+    cells = grid(["Blackmail"], wrappers=[("ChoiceWrapper", {"k": 4})])
+    run_episodes(PolicySpec.parse("scripted:refuser", "choice"), episodes_for(cells, 3), tmp_path / "results.jsonl",
+                 progress=False)
+    page = write_report(tmp_path, tmp_path).read_text(encoding="utf-8")
+    assert "Table 4." in page and "<td>Blackmail</td><td>refuse 3/3</td>" in page

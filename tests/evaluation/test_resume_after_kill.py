@@ -19,7 +19,7 @@ from safety_gym.cli import main
 from safety_gym.evaluation import episodes_for, grid
 
 ARGS = ["eval", "--policy", "tiny", "--env", "Blackmail,Leaking", "--factor", "urgency=replacement,none",
-        "--episodes", "6", "--max-new-tokens", "6", "--batch-size", "1", "--no-progress"]
+        "--episodes", "4", "--max-new-tokens", "4", "--batch-size", "1", "--no-progress"]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -45,7 +45,7 @@ def test_kill_then_resume_loses_and_duplicates_nothing(tmp_path: Path, capsys: p
     before = results.read_bytes()
     complete = before[: before.rfind(b"\n") + 1]
     done_before = complete.count(b"\n")
-    assert 3 <= done_before < 24
+    assert 3 <= done_before < 16
     with results.open("ab") as file:  # as if the kill had landed in the middle of a write
         file.write(b'{"key": "half-written", "actions": ["<tool_ca')
 
@@ -54,9 +54,9 @@ def test_kill_then_resume_loses_and_duplicates_nothing(tmp_path: Path, capsys: p
     assert after.startswith(complete)  # what was written before the kill is kept as it was
     records = [json.loads(line) for line in after.decode().splitlines()]
     keys = [record["key"] for record in records]
-    assert len(keys) == len(set(keys)) == 24
+    assert len(keys) == len(set(keys)) == 16
     policy = records[0]["policy"]["name"]
-    expected = {json.loads(spec.key("x"))["seed"] for spec in episodes_for(grid(["Blackmail"]), 6)}
+    expected = {json.loads(spec.key("x"))["seed"] for spec in episodes_for(grid(["Blackmail"]), 4)}
     assert {r["seed"] for r in records} == expected and all(r["policy"]["name"] == policy for r in records)
     cells = {(r["family"], r["kwargs"]["urgency"]) for r in records}
     assert cells == {(f, u) for f in ("Blackmail", "Leaking") for u in ("replacement", "none")}

@@ -1,0 +1,47 @@
+"""Scenario prompts for online training (GRPO, text PPO): the prompt and the columns that rebuild its episode.
+
+Columns: ``prompt`` (chat messages, as the environment shows them), ``family``, ``env_id``, ``env_kwargs``
+(JSON), ``seed``, ``split``. :class:`~safety_gym.training.rewards.EnvReward` reads the last four to step a
+fresh episode for each completion.
+
+Example:
+    >>> data = scenario_prompts(2, families=["Blackmail"])
+    >>> data.column_names == list(PROMPT_COLUMNS)
+    True
+    >>> data[0]["prompt"][0]["role"], data[0]["env_id"]
+    ('system', 'safety_gym/Blackmail-v0')
+
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from safety_gym.training.data.common import reset_slot, scenario_slots, to_dataset
+
+__all__ = ["PROMPT_COLUMNS", "scenario_prompts"]
+
+PROMPT_COLUMNS = ("prompt", "family", "env_id", "env_kwargs", "seed", "split")
+"""Columns of :func:`scenario_prompts`."""
+
+
+def scenario_prompts(
+    n: int,
+    *,
+    families: Sequence[str] | None = None,
+    split: str = "train",
+    seed: int = 0,
+    syntaxes: Sequence[str] = ("hermes",),
+) -> Any:
+    """Prompts of ``n`` scenarios (see :func:`~safety_gym.training.data.common.scenario_slots` for the draw).
+
+    Raises:
+        ValueError: For an unknown family, split or syntax, or a negative ``n``.
+
+    """
+    rows = []
+    for slot in scenario_slots(n, families=families, split=split, seed=seed, syntaxes=syntaxes):
+        info = reset_slot(slot)
+        rows.append({"prompt": [dict(message) for message in info["messages"]], **slot.columns()})
+    return to_dataset(rows, PROMPT_COLUMNS)
