@@ -288,6 +288,23 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _monitor(args: argparse.Namespace) -> int:
+    from safety_gym.envs.multiagent.evaluation import evaluate_monitor  # imports PettingZoo: only when asked
+
+    families = [name for item in args.env for name in item.split(",") if name] or None
+    result = evaluate_monitor(
+        args.monitor, families=families, seeds=range(args.seed_start, args.seed_start + args.episodes),
+        split=args.split,
+    )
+    print(result.format())
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "monitor.json").write_text(json.dumps(result.to_dict(), indent=1, sort_keys=True) + "\n")
+        print(f"written: {out / 'monitor.json'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``safety-gym``."""
     from safety_gym.evaluation.backends import BACKENDS
@@ -343,6 +360,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--report", action="store_true", help="also write the HTML report into the output folder")
     ev.add_argument("--no-progress", action="store_true", help="no progress bar")
     ev.set_defaults(run=_eval)
+
+    monitor = commands.add_parser(
+        "monitor", help="catch and false-positive rates of a scripted monitor over every family (PettingZoo)"
+    )
+    monitor.add_argument("--monitor", default="keyword", help="keyword, oracle, allow_all or block_all")
+    monitor.add_argument("--env", action="append", default=[], metavar="FAMILY[,FAMILY]",
+                         help="families (default: all)")
+    monitor.add_argument("--episodes", type=int, default=20, help="seeds per family (default 20)")
+    monitor.add_argument("--seed-start", type=int, default=0, help="first seed (default 0)")
+    monitor.add_argument("--split", default="test", choices=("train", "test"))
+    monitor.add_argument("--out", default=None, help="folder for monitor.json")
+    monitor.set_defaults(run=_monitor)
 
     report = commands.add_parser("report", help="summary table and HTML report of a results file")
     report.add_argument("results", help="results.jsonl, or the folder holding it")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -222,3 +223,14 @@ def test_eval_with_the_embedded_smollm2_in_choice_mode(tmp_path, capsys: pytest.
     assert record["policy"]["settings"]["model"].startswith("SmolLM2-135M-Instruct")
     assert len(record["policy_details"][0]["scores"]) == 3 and record["mode"] == "choice"
     assert "smollm2/choice  Blackmail" in capsys.readouterr().out
+
+
+def test_monitor_evaluation_reports_rates_and_writes_json(tmp_path, capsys) -> None:
+    argv = ["monitor", "--monitor", "oracle", "--env", "Blackmail", "--episodes", "2", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "catch" in out and "false positives" in out
+    saved = json.loads((tmp_path / "monitor.json").read_text())
+    assert isinstance(saved, dict) and saved
+    assert main(["monitor", "--monitor", "nope", "--episodes", "1"]) == 2
+    assert "keyword, oracle, allow_all, block_all" in capsys.readouterr().err
