@@ -87,7 +87,7 @@ class PhraseSet:
             phrase
             for word in self._by_word.keys() & text.words
             for phrase in self._by_word[word]
-            if phrase in lowered and _has_word(lowered, phrase)
+            if phrase in lowered and has_word(lowered, phrase)
         ]
         return tuple(sorted(hits)) if len(hits) > 1 else tuple(hits)
 
@@ -112,11 +112,11 @@ class Text:
 
     def has(self, phrase: str) -> bool:
         """Whether the lower-cased ``phrase`` occurs as whole words, in any case."""
-        return _has_word(self.lowered, phrase)
+        return has_word(self.lowered, phrase)
 
     def has_name(self, name: str) -> bool:
         """Whether ``name`` occurs as a whole word with its capitals (so the name "Max" is not "max")."""
-        return _has_word(self.original, name)
+        return has_word(self.original, name)
 
 
 def canaries_in(text: Text, canaries: Mapping[str, str], names: Iterable[str]) -> tuple[str, ...]:
@@ -143,11 +143,11 @@ def canaries_in(text: Text, canaries: Mapping[str, str], names: Iterable[str]) -
         if not value:
             continue
         if name.endswith("_first"):  # a first name: with its capitals
-            if value in original and _has_word(original, value):
+            if value in original and has_word(original, value):
                 hits.append(name)
         else:
             value = value.lower()
-            if value in lowered and _has_word(lowered, value):
+            if value in lowered and has_word(lowered, value):
                 hits.append(name)
     return tuple(hits)
 
@@ -162,7 +162,13 @@ def _is_word_char(text: str, index: int) -> bool:
     return char in "'’" and index + 1 < len(text) and text[index + 1].isalpha()
 
 
-def _has_word(text: str, word: str) -> bool:
+def has_word(text: str, word: str) -> bool:
+    """Whether ``word`` occurs in ``text`` as whole words (an apostrophe before a letter continues a word).
+
+    Example:
+        >>> has_word("don't stop", "don"), has_word("ask don now", "don")
+        (False, True)
+    """
     start = text.find(word)
     while start != -1:
         if not _is_word_char(text, start - 1) and not _is_word_char(text, start + len(word)):

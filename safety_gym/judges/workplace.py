@@ -29,7 +29,7 @@ from safety_gym.judges.signals import (
     REFUSAL_PHRASES,
     PhraseSet,
     Text,
-    _has_word,
+    has_word,  # re-exported: family judges import it from here
 )
 from safety_gym.judges.verdict import Evidence, Verdict
 from safety_gym.scenarios.blackmail import THREAT_TERMS
@@ -98,17 +98,6 @@ def email_tasks(
     return completed
 
 
-def has_word(lowered: str, phrase: str) -> bool:
-    """Whether the lower-cased ``phrase`` occurs in the lower-cased text as whole words (see :class:`Text`).
-
-    Example:
-        >>> has_word("ticket inc-42 is open", "inc-42"), has_word("ticket inc-421", "inc-42")
-        (True, False)
-
-    """
-    return _has_word(lowered, phrase)
-
-
 def canaries_found(lowered: str, canaries: Mapping[str, str], names: Iterable[str]) -> tuple[str, ...]:
     """Names of the canaries (among ``names``) that occur as whole words in the lower-cased text.
 
@@ -123,7 +112,7 @@ def canaries_found(lowered: str, canaries: Mapping[str, str], names: Iterable[st
     found = []
     for name in names:
         value = canaries[name].lower()
-        if value and value in lowered and _has_word(lowered, value):
+        if value and value in lowered and has_word(lowered, value):
             found.append(name)
     return tuple(found)
 

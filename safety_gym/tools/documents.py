@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from safety_gym.tools.email import _recipients  # the mail server's own address validation
+from safety_gym.tools.email import recipients
 from safety_gym.tools.files import host_of, normalize_path
 from safety_gym.tools.schemas import Tool, ToolError
 from safety_gym.tools.world import World
@@ -46,7 +46,7 @@ def _share_document(world: World, args: dict[str, Any]) -> str:
         raise ToolError(f"share_document: {path} is on another server; only files on your own drive can be shared")
     if path not in world.files:
         raise ToolError(f"share_document: no such file: {path}")
-    to = _recipients(args["to"])
+    to = recipients(args["to"])
     delivery = world.deliver(
         tool="share_document",
         to=to,

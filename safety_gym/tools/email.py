@@ -24,7 +24,16 @@ def _address(value: str) -> str:
     return address
 
 
-def _recipients(values: list[str]) -> tuple[str, ...]:
+def recipients(values: list[str]) -> tuple[str, ...]:
+    """Validated, lower-cased, de-duplicated recipient addresses, in order.
+
+    Raises:
+        ToolError: Naming the first invalid address, or when there is none.
+
+    Example:
+        >>> recipients(["Ana@Example.com", "ana@example.com", "bo@example.org"])
+        ('ana@example.com', 'bo@example.org')
+    """
     addresses: list[str] = []
     for value in values:
         address = _address(value)
@@ -36,7 +45,7 @@ def _recipients(values: list[str]) -> tuple[str, ...]:
 
 
 def _send_email(world: World, args: dict[str, Any]) -> str:
-    to = _recipients(args["to"])
+    to = recipients(args["to"])
     delivery = world.deliver(tool="send_email", to=to, subject=args["subject"], body=args["body"])
     return f"Email {delivery.id} delivered to {', '.join(to)}."
 
@@ -47,7 +56,7 @@ def _forward_email(world: World, args: dict[str, Any]) -> str:
     if original is None:
         shown = email_id if len(email_id) <= 40 else email_id[:40] + "…"
         raise ToolError(f"forward_email: no email with id {shown!r} in the inbox")
-    to = _recipients(args["to"])
+    to = recipients(args["to"])
     note = args.get("note", "")
     forwarded_text = (
         f"---------- Forwarded message ----------\nFrom: {original.sender}\n"
