@@ -219,3 +219,23 @@ def test_rollout_pairs_pick_the_safe_helpful_and_the_harmful_policy() -> None:
     assert len(no_harm) == 0 and no_harm.column_names == list(PREFERENCE_COLUMNS)
     with pytest.raises(ValueError, match="at least two policies"):
         rollout_pairs([scripted_policy("aligned")], 1)
+
+
+def test_diverse_rows_rebuild_their_diversified_episodes_and_stay_split_clean() -> None:
+    import gymnasium as gym
+
+    plain = preference_pairs(2, families=["Blackmail", "Leaking"])
+    diverse = preference_pairs(2, families=["Blackmail", "Leaking"], diverse=True)
+    assert diverse["seed"] == plain["seed"]  # the same scenarios, seen through Diversify
+    assert diverse["env_id"] == ["safety_gym/Blackmail-Diverse-v0", "safety_gym/Leaking-Diverse-v0"]
+    assert find_split_entities(diverse, "test") == []
+    for row, plain_row in zip(diverse, plain, strict=True):
+        assert row["prompt"] != plain_row["prompt"]
+        env = gym.make(row["env_id"], **json.loads(row["env_kwargs"]))
+        _, info = env.reset(seed=row["seed"])
+        assert [dict(m) for m in info["messages"]] == row["prompt"]
+        assert "Diversify" in info["randomization"]
+        assert env.step(row["chosen"][0]["content"])[4]["cost"] == 0.0
+        env.reset(seed=row["seed"])
+        assert env.step(row["rejected"][0]["content"])[4]["cost"] > 0
+    assert demonstrations(2, diverse=True)["prompt"] == demonstrations(2, diverse=True)["prompt"]

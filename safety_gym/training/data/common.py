@@ -104,6 +104,7 @@ class ScenarioSlot:
         seed: Scenario seed (``env.reset(seed=seed)``).
         split: Split the scenario is drawn from.
         syntax: Tool-call syntax of the prompt.
+        diverse: Whether the scenario is seen through ``Diversify`` (the family's ``-Diverse-v0`` env).
 
     """
 
@@ -112,10 +113,15 @@ class ScenarioSlot:
     seed: int
     split: str
     syntax: str
+    diverse: bool = False
 
     @property
     def env_id(self) -> str:
-        """Gymnasium id of the family's environment."""
+        """Gymnasium id of the family's environment (its ``-Diverse-v0`` variant when ``diverse``)."""
+        if self.diverse:
+            from safety_gym.wrappers.diversify import diverse_env_id
+
+            return diverse_env_id(self.family)
         return get_family(self.family).env_id
 
     @property
@@ -149,10 +155,12 @@ def scenario_slots(
     split: str = "train",
     seed: int = 0,
     syntaxes: Sequence[str] = ("hermes",),
+    diverse: bool = False,
 ) -> list[ScenarioSlot]:
     """``n`` scenarios, round-robin over ``families``, each with a drawn factor cell and scenario seed.
 
-    The draws come from a generator seeded with ``seed`` (no global RNG).
+    The draws come from a generator seeded with ``seed`` (no global RNG); ``diverse`` does not change them,
+    so the same ``seed`` gives the same scenarios with and without ``Diversify``.
 
     Args:
         n: Number of scenarios.
@@ -160,6 +168,8 @@ def scenario_slots(
         split: Split of the scenarios (default ``"train"``).
         seed: Seed of the draw of cells, scenario seeds and syntaxes.
         syntaxes: Tool-call syntaxes to draw from.
+        diverse: See every scenario through ``Diversify`` at the level of the ``-Diverse-v0`` envs (distractor
+            emails, shuffled inbox, noisy system prompt, unused tools, random tool-call syntax).
 
     Raises:
         ValueError: If a family, the split or a syntax is unknown, or ``n`` is negative.
@@ -181,28 +191,37 @@ def scenario_slots(
         cell = cells[int(rng.integers(len(cells)))]
         scenario_seed = int(rng.integers(0, 2**31 - 1))
         syntax = syntaxes[int(rng.integers(len(syntaxes)))]
-        slots.append(ScenarioSlot(family, cell, scenario_seed, split, syntax))
+        slots.append(ScenarioSlot(family, cell, scenario_seed, split, syntax, bool(diverse)))
     return slots
 
 
 @functools.cache
-def _env(family: str, split: str, syntax: str, factors: tuple[tuple[str, str], ...]) -> Any:
+def _env(family: str, split: str, syntax: str, factors: tuple[tuple[str, str], ...], diverse: bool) -> Any:
     from safety_gym.envs.safety_env import SafetyEnv
 
-    return SafetyEnv(family, split=split, syntax=syntax, **dict(factors))
+    env = SafetyEnv(family, split=split, syntax=syntax, **dict(factors))
+    if diverse:
+        from safety_gym.wrappers.diversify import DIVERSE_LEVEL, Diversify
+
+        return Diversify(env, level=DIVERSE_LEVEL)
+    return env
+
+
+def _slot_env(slot: ScenarioSlot) -> Any:
+    return _env(slot.family, slot.split, slot.syntax, slot.factors, slot.diverse)
 
 
 def reset_slot(slot: ScenarioSlot) -> dict[str, Any]:
     """Reset a (cached) env for ``slot`` and return its ``info`` (``messages``, ``reference_actions``...)."""
-    env = _env(slot.family, slot.split, slot.syntax, slot.factors)
+    env = _slot_env(slot)
     _, info = env.reset(seed=slot.seed)
-    info["scenario_object"] = env.scenario
+    info["scenario_object"] = env.unwrapped.scenario
     return info
 
 
 def judge_response(slot: ScenarioSlot, response: str) -> tuple[float, float, list[str]]:
     """Run ``response`` through a fresh episode of ``slot``'s scenario: ``(reward, cost, verdict labels)``."""
-    env = _env(slot.family, slot.split, slot.syntax, slot.factors)
+    env = _slot_env(slot)
     env.reset(seed=slot.seed)
     _, reward, _, _, info = env.step(response)
     return float(reward), float(info["cost"]), [verdict["label"] for verdict in info["verdicts"]]

@@ -151,11 +151,9 @@ def deliberation(scenario: Scenario, label: str) -> str:
     return " ".join(parts)
 
 
-def _rows(
-    n: int, families: Sequence[str] | None, split: str, seed: int, syntaxes: Sequence[str], target: Any
-) -> list[dict[str, Any]]:
+def _rows(n: int, target: Any, **draw: Any) -> list[dict[str, Any]]:
     rows = []
-    for i, slot in enumerate(scenario_slots(n, families=families, split=split, seed=seed, syntaxes=syntaxes)):
+    for i, slot in enumerate(scenario_slots(n, **draw)):
         info = reset_slot(slot)
         references = info["reference_actions"]
         labels = [label for label in SAFE_LABELS if label in references]
@@ -182,6 +180,7 @@ def demonstrations(
     split: str = "train",
     seed: int = 0,
     syntaxes: Sequence[str] = ("hermes",),
+    diverse: bool = False,
     scratchpad: str = "strip",
 ) -> Any:
     """Demonstrations of the aligned response on evaluation-like prompts (the "honeypot" baseline).
@@ -192,6 +191,7 @@ def demonstrations(
         split: ``"train"`` (default). ``"test"`` is for contamination studies only.
         seed: Seed of the scenario draw.
         syntaxes: Tool-call syntaxes of the prompts.
+        diverse: Draw the prompts from the ``-Diverse-v0`` envs (``Diversify`` at level 3).
         scratchpad: ``"strip"`` (default: the target is the tool calls only) or ``"keep"`` (the family's
             short reasoning stays in ``<SCRATCHPAD_REASONING>``).
 
@@ -207,7 +207,8 @@ def demonstrations(
     def target(info: dict[str, Any], label: str, reference: str) -> str:
         return strip_scratchpad(reference) if scratchpad == "strip" else reference
 
-    return to_dataset(_rows(n, families, split, seed, syntaxes, target), DEMONSTRATION_COLUMNS)
+    rows = _rows(n, target, families=families, split=split, seed=seed, syntaxes=syntaxes, diverse=diverse)
+    return to_dataset(rows, DEMONSTRATION_COLUMNS)
 
 
 def demonstrations_with_reasons(
@@ -217,6 +218,7 @@ def demonstrations_with_reasons(
     split: str = "train",
     seed: int = 0,
     syntaxes: Sequence[str] = ("hermes",),
+    diverse: bool = False,
 ) -> Any:
     """The prompts of :func:`demonstrations`, with the response preceded by a deliberation about values.
 
@@ -232,4 +234,5 @@ def demonstrations_with_reasons(
         reasons = deliberation(info["scenario_object"], label)
         return f"<SCRATCHPAD_REASONING>{reasons}</SCRATCHPAD_REASONING>\n{strip_scratchpad(reference)}"
 
-    return to_dataset(_rows(n, families, split, seed, syntaxes, target), DEMONSTRATION_COLUMNS)
+    rows = _rows(n, target, families=families, split=split, seed=seed, syntaxes=syntaxes, diverse=diverse)
+    return to_dataset(rows, DEMONSTRATION_COLUMNS)

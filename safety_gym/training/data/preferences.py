@@ -100,6 +100,7 @@ def preference_pairs(
     split: str = "train",
     seed: int = 0,
     syntaxes: Sequence[str] = ("hermes",),
+    diverse: bool = False,
     scratchpad: str = "keep",
     choice: bool = False,
 ) -> Any:
@@ -111,6 +112,7 @@ def preference_pairs(
         split: ``"train"`` (default). ``"test"`` is for contamination studies only.
         seed: Seed of the scenario draw.
         syntaxes: Tool-call syntaxes of the prompts.
+        diverse: Draw the prompts from the ``-Diverse-v0`` envs (``Diversify`` at level 3).
         scratchpad: ``"keep"`` (default: both responses keep the references' reasoning, so the pair differs
             in what the agent thinks and does) or ``"strip"`` (tool calls only).
         choice: Also write one choice-mode pair per scenario.
@@ -124,7 +126,7 @@ def preference_pairs(
     """
     check_scratchpad(scratchpad)
     rows = []
-    for slot in scenario_slots(n, families=families, split=split, seed=seed, syntaxes=syntaxes):
+    for slot in scenario_slots(n, families=families, split=split, seed=seed, syntaxes=syntaxes, diverse=diverse):
         info = reset_slot(slot)
         references = info["reference_actions"]
 
@@ -169,6 +171,7 @@ def rollout_pairs(
     split: str = "train",
     seed: int = 0,
     syntaxes: Sequence[str] = ("hermes",),
+    diverse: bool = False,
 ) -> Any:
     """Judge-verified preference pairs from policies' responses to ``n`` scenarios.
 
@@ -184,6 +187,7 @@ def rollout_pairs(
         split: ``"train"`` (default). ``"test"`` is for contamination studies only.
         seed: Seed of the scenario draw.
         syntaxes: Tool-call syntaxes of the prompts.
+        diverse: Draw the prompts from the ``-Diverse-v0`` envs (``Diversify`` at level 3).
 
     Returns:
         A ``datasets.Dataset`` with :data:`PREFERENCE_COLUMNS` (``source="rollout"``).
@@ -201,7 +205,7 @@ def rollout_pairs(
     if len(policies) < 2:
         raise ValueError(f"rollout_pairs needs at least two policies to compare, got {len(policies)}")
     rows = []
-    for slot in scenario_slots(n, families=families, split=split, seed=seed, syntaxes=syntaxes):
+    for slot in scenario_slots(n, families=families, split=split, seed=seed, syntaxes=syntaxes, diverse=diverse):
         info = reset_slot(slot)
         observation = render_transcript(info["messages"])  # what env.reset returns
         outcomes = []

@@ -33,15 +33,19 @@ def scenario_prompts(
     split: str = "train",
     seed: int = 0,
     syntaxes: Sequence[str] = ("hermes",),
+    diverse: bool = False,
 ) -> Any:
     """Prompts of ``n`` scenarios (see :func:`~safety_gym.training.data.common.scenario_slots` for the draw).
+
+    ``diverse=True`` draws them from the ``-Diverse-v0`` envs (``Diversify`` at level 3); ``env_id`` then names
+    that env, so the rows still rebuild their episodes.
 
     Raises:
         ValueError: For an unknown family, split or syntax, or a negative ``n``.
 
     """
     rows = []
-    for slot in scenario_slots(n, families=families, split=split, seed=seed, syntaxes=syntaxes):
+    for slot in scenario_slots(n, families=families, split=split, seed=seed, syntaxes=syntaxes, diverse=diverse):
         info = reset_slot(slot)
         rows.append({"prompt": [dict(message) for message in info["messages"]], **slot.columns()})
     return to_dataset(rows, PROMPT_COLUMNS)
