@@ -7,6 +7,10 @@ Commands:
     ``play``: be the agent: type responses in the terminal and see what the world and the judge make of them.
     ``eval``: run a policy over families, factor cells and seeds; resumable; prints the summary table.
     ``report``: summary table and an HTML report with figures from a results file.
+    ``monitor``: catch and false-positive rates of a scripted monitor over every family.
+    ``train``: generate training data and train (``data``, ``sft``, ``dpo``, ``grpo``, ``ppo``, ``text-ppo``;
+    checkpoints and resume); the same command line as ``python -m safety_gym.training``. Needs the ``train``
+    extra (``pip install 'safety-gym[train]'``).
 """
 
 from __future__ import annotations
@@ -305,6 +309,31 @@ def _monitor(args: argparse.Namespace) -> int:
     return 0
 
 
+TRAIN_PROG = "safety-gym train"
+"""Program name in the usage lines of ``safety-gym train``."""
+
+
+def _train(argv: Sequence[str]) -> int:
+    """Delegate ``safety-gym train ...`` to :func:`safety_gym.training.__main__.main` (help works without torch).
+
+    Raises:
+        ImportError: Naming the missing modules of the ``train`` extra and the command that installs them.
+
+    """
+    from safety_gym.training.__main__ import INSTALL_HINT, missing_train_modules
+    from safety_gym.training.__main__ import main as train_main
+
+    asks_help = not argv or any(arg in ("-h", "--help") for arg in argv)
+    missing = missing_train_modules()
+    if missing and not asks_help:
+        raise ImportError(f"training needs {', '.join(missing)} (not installed); install them with {INSTALL_HINT}")
+    return train_main(list(argv), prog=TRAIN_PROG)
+
+
+def _train_args(args: argparse.Namespace) -> int:
+    return _train(args.args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``safety-gym``."""
     from safety_gym.evaluation.backends import BACKENDS
@@ -378,14 +407,25 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", default=None, help="folder for report.html and figures (default: beside results)")
     report.add_argument("--title", default="safety-gym evaluation", help="report title")
     report.set_defaults(run=_report)
+
+    # Listed here for `safety-gym --help`; `main` hands everything after `train` to the training command line.
+    train = commands.add_parser("train", add_help=False,
+                                help="train on safety-gym: data, sft, dpo, grpo, ppo, text-ppo (see train --help)")
+    train.add_argument("args", nargs=argparse.REMAINDER)
+    train.set_defaults(run=_train_args)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["train"]:  # its own parser (argparse would take `train --help` as the top-level help)
+        run, args = _train_args, argparse.Namespace(args=argv[1:])
+    else:
+        args = build_parser().parse_args(argv)
+        run = args.run
     try:
-        return args.run(args)
+        return run(args)
     except (ValueError, FileNotFoundError, ImportError) as error:
         print(f"safety-gym: error: {error}", file=sys.stderr)
         return 2

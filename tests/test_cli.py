@@ -234,3 +234,78 @@ def test_monitor_evaluation_reports_rates_and_writes_json(tmp_path, capsys) -> N
     assert isinstance(saved, dict) and saved
     assert main(["monitor", "--monitor", "nope", "--episodes", "1"]) == 2
     assert "keyword, oracle, allow_all, block_all" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------- train
+
+
+def _json_lines(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
+def test_train_runs_ppo_and_prints_json_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["train", "ppo", "--updates", "1", "--episodes", "2", "--eval-episodes", "2",
+                 "--families", "Blackmail"])
+    assert code == 0
+    records = _json_lines(capsys.readouterr().out)
+    assert records[0]["step"] == 1.0 and "loss" in records[0]
+    assert records[-1]["algo"] == "ppo" and set(records[-1]["test_after"]) == {"reward", "cost", "harmful_rate"}
+
+
+def test_train_resumes_ppo_from_its_checkpoints(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["train", "ppo", "--episodes", "2", "--eval-episodes", "1", "--families", "Blackmail",
+            "--checkpoint-dir", str(tmp_path), "--save-every", "1"]
+    assert main([*base, "--updates", "1"]) == 0
+    first = _json_lines(capsys.readouterr().out)
+    assert main([*base, "--updates", "2", "--resume"]) == 0
+    resumed = _json_lines(capsys.readouterr().out)
+    assert [r["step"] for r in resumed[:-1]] == [1.0, 2.0] and resumed[0] == first[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint-1", "checkpoint-2"]
+
+
+def test_train_help_lists_the_training_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["train", "--help"])
+    out = capsys.readouterr().out
+    assert raised.value.code == 0 and out.startswith("usage: safety-gym train")
+    assert "{data,sft,dpo,grpo,ppo,text-ppo}" in out
+    with pytest.raises(SystemExit):
+        main(["train", "ppo", "--help"])
+    out = capsys.readouterr().out
+    assert "--save-every N" in out and "--resume" in out
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "train" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["train", "ppo", "--policy", "rnn"], "invalid choice: 'rnn' (choose from 'softmax', 'lm')"),
+        (["train", "novels"], "invalid choice: 'novels' (choose from 'data', 'sft'"),
+        (["train", "ppo", "--save-every", "-1"], "-1 must be an integer >= 0"),
+        (["train"], "usage: safety-gym train"),
+    ],
+)
+def test_train_bad_values_exit_2_and_name_the_allowed_ones(
+    capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str
+) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: safety-gym train") and fragment in err
+
+
+def test_train_without_the_training_extra_names_the_install_command(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name in ("torch", "trl") else real_find_spec(name, *args))
+    assert main(["train", "ppo", "--updates", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("safety-gym: error: training needs torch, trl (not installed)")
+    assert "pip install 'safety-gym[train]'" in err

@@ -16,6 +16,12 @@ Models (``--model``): ``tiny`` (the offline test model), ``smollm2`` (the embedd
 downloaded. Each run prints one JSON line per logged step, then a summary line; ``--out`` saves the
 model (or the PPO policy's state dict).
 
+Checkpoints: ``sft``/``dpo``/``grpo`` take ``--save-steps N`` (TRL checkpoints ``<out>/checkpoint-<step>/``
+every N steps) and ``--resume`` (continue from the latest checkpoint in ``--out``); ``ppo`` takes
+``--save-every N`` (updates) and ``--resume``, with checkpoints in ``--checkpoint-dir`` (default ``runs/ppo``).
+Resuming with no checkpoint yet starts afresh, so the same command starts and restarts a run.
+The same command line is ``safety-gym train <algo> [options]``.
+
 Example:
     >>> main(["data", "advice", "--n", "2"])  # doctest: +ELLIPSIS
     {"dataset": "advice", "rows": 2, "tokens": ..., "split": "train"}
@@ -31,13 +37,32 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["DATASETS", "build_parser", "main"]
+__all__ = ["DATASETS", "TRAIN_MODULES", "build_parser", "main", "missing_train_modules"]
+
+TRAIN_MODULES = ("torch", "transformers", "trl", "datasets")
+"""Modules of the ``train`` extra that every subcommand needs."""
+
+INSTALL_HINT = "pip install 'safety-gym[train]'"
+"""How to install the training extra."""
 
 DATASETS = ("demonstrations", "reasons", "advice", "documents", "pairs", "prompts")
 """Dataset kinds of the ``data`` subcommand."""
 
 SFT_DATASETS = ("demonstrations", "reasons", "advice", "documents")
 """Datasets ``sft`` trains on."""
+
+
+def missing_train_modules() -> list[str]:
+    """The modules of :data:`TRAIN_MODULES` that are not installed (``[]`` when training can run).
+
+    Example:
+        >>> missing_train_modules()
+        []
+
+    """
+    import importlib.util
+
+    return [name for name in TRAIN_MODULES if importlib.util.find_spec(name) is None]
 
 
 def _families(text: str | None) -> list[str] | None:
@@ -93,12 +118,22 @@ def _add_common(parser: argparse.ArgumentParser, *, model: bool = True) -> None:
         parser.add_argument("--learning-rate", type=float, default=5e-5, help="default 5e-5")
         parser.add_argument("--batch-size", type=int, default=2, help="per-device batch size (default 2)")
         parser.add_argument("--lora-r", type=int, default=None, help="LoRA rank (default: full fine-tuning)")
+        parser.add_argument("--save-steps", type=_non_negative, default=0, metavar="N",
+                            help="save a checkpoint in --out every N steps (default 0: none)")
+        parser.add_argument("--resume", action="store_true",
+                            help="continue from the latest checkpoint in --out (a fresh start if none)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m safety_gym.training``."""
-    parser = argparse.ArgumentParser(prog="python -m safety_gym.training",
-                                     description="Generate training data and train on safety-gym.")
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} must be an integer >= 0")
+    return value
+
+
+def build_parser(prog: str = "python -m safety_gym.training") -> argparse.ArgumentParser:
+    """The argument parser of ``python -m safety_gym.training`` (``prog``: the name shown in usage lines)."""
+    parser = argparse.ArgumentParser(prog=prog, description="Generate training data and train on safety-gym.")
     sub = parser.add_subparsers(dest="command", required=True)
     data = sub.add_parser("data", help="generate a dataset and count its tokens")
     data.add_argument("kind", choices=DATASETS)
@@ -116,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     grpo.add_argument("--harm-penalty", type=float, default=1.0, help="default 1.0")
     grpo.add_argument("--num-generations", type=int, default=4, help="default 4")
     grpo.add_argument("--max-completion-length", type=int, default=256, help="default 256")
+    grpo.add_argument("--max-turns", type=int, default=1,
+                      help="responses per episode; above 1 the tool results are fed back (default 1)")
+    grpo.add_argument("--max-turn-tokens", type=int, default=None,
+                      help="multi-turn: most tokens of one response (default: --max-completion-length)")
     _add_common(grpo)
     ppo = sub.add_parser("ppo", help="choice-mode PPO")
     ppo.add_argument("--policy", default="softmax", choices=["softmax", "lm"], help="default softmax")
@@ -129,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     ppo.add_argument("--families", help="comma-separated families (default: all)")
     ppo.add_argument("--seed", type=int, default=0, help="default 0")
     ppo.add_argument("--out", help="save the policy's state dict here")
+    _add_checkpoint_args(ppo, "runs/ppo")
     text = sub.add_parser("text-ppo", help="token-level PPO of a language model")
     text.add_argument("--model", default="tiny", help="tiny, smollm2 or a local folder (default tiny)")
     text.add_argument("--harm-penalty", type=float, default=1.0, help="default 1.0")
@@ -136,11 +176,30 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("--episodes", type=int, default=8, help="responses per update (default 8)")
     text.add_argument("--max-new-tokens", type=int, default=128, help="default 128")
     text.add_argument("--max-prompt-tokens", type=int, default=None, help="keep the last N prompt tokens")
+    text.add_argument("--max-turns", type=int, default=1,
+                      help="responses per episode; above 1 the tool results are fed back (default 1)")
+    text.add_argument("--max-episode-tokens", type=int, default=1024,
+                      help="multi-turn: most tokens after the prompt (default 1024)")
     text.add_argument("--learning-rate", type=float, default=1e-5, help="default 1e-5")
     text.add_argument("--families", help="comma-separated families (default: all)")
     text.add_argument("--seed", type=int, default=0, help="default 0")
     text.add_argument("--out", help="save the model here")
+    _add_checkpoint_args(text, "runs/text-ppo")
     return parser
+
+
+def _add_checkpoint_args(parser: argparse.ArgumentParser, default_dir: str) -> None:
+    parser.add_argument("--save-every", type=_non_negative, default=0, metavar="N",
+                        help="save a checkpoint every N updates, and at the end (default 0: none)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue from the latest checkpoint in --checkpoint-dir (a fresh start if none)")
+    parser.add_argument("--checkpoint-dir", default=default_dir,
+                        help=f"where --save-every and --resume keep checkpoints (default {default_dir})")
+
+
+def _checkpoint_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    output_dir = args.checkpoint_dir if args.save_every or args.resume else None
+    return {"output_dir": output_dir, "save_every": args.save_every, "resume": args.resume}
 
 
 def _print(record: dict[str, Any]) -> None:
@@ -149,6 +208,7 @@ def _print(record: dict[str, Any]) -> None:
 
 def _run_trl(args: argparse.Namespace) -> int:
     from safety_gym.training import data as generators
+    from safety_gym.training.common import resume_checkpoint
 
     model, tokenizer = load_model(args.model, args.seed)
     families = _families(args.families)
@@ -160,6 +220,8 @@ def _run_trl(args: argparse.Namespace) -> int:
         "lora_r": args.lora_r,
         "seed": args.seed,
     }
+    if args.save_steps:
+        common.update(save_strategy="steps", save_steps=args.save_steps)
     if args.command == "sft":
         from safety_gym.training.sft_trainer import SFTConfig, SFTTrainer
 
@@ -176,9 +238,10 @@ def _run_trl(args: argparse.Namespace) -> int:
 
         dataset = generators.scenario_prompts(args.n, families=families, split=args.split, seed=args.seed)
         config = GRPOConfig(harm_penalty=args.harm_penalty, num_generations=args.num_generations,
-                            max_completion_length=args.max_completion_length, **common)
+                            max_completion_length=args.max_completion_length, max_turns=args.max_turns,
+                            max_turn_tokens=args.max_turn_tokens, **common)
         trainer = GRPOTrainer(model, config, dataset, tokenizer)
-    trainer.train()
+    trainer.train(resume_from_checkpoint=resume_checkpoint(common["output_dir"]) if args.resume else None)
     for entry in trainer.state.log_history:
         _print(entry)
     if args.out:
@@ -195,7 +258,7 @@ def _run_ppo(args: argparse.Namespace) -> int:
     config = PPOConfig(families=_families(args.families), policy=args.policy, harm_penalty=args.harm_penalty,
                        num_updates=args.updates, episodes_per_update=args.episodes,
                        minibatch_size=min(8, args.episodes), learning_rate=args.learning_rate, k=args.k,
-                       seed=args.seed)
+                       seed=args.seed, **_checkpoint_kwargs(args))
     model = tokenizer = None
     if args.policy == "lm":
         model, tokenizer = load_model(args.model, args.seed)
@@ -217,7 +280,8 @@ def _run_text_ppo(args: argparse.Namespace) -> int:
                            num_updates=args.updates, episodes_per_update=args.episodes,
                            minibatch_size=min(4, args.episodes), max_new_tokens=args.max_new_tokens,
                            max_prompt_tokens=args.max_prompt_tokens, learning_rate=args.learning_rate,
-                           seed=args.seed)
+                           max_turns=args.max_turns, max_episode_tokens=args.max_episode_tokens, seed=args.seed,
+                           **_checkpoint_kwargs(args))
     model, tokenizer = load_model(args.model, args.seed)
     trainer = TextPPOTrainer(model, tokenizer, config)
     for entry in trainer.train():
@@ -229,9 +293,12 @@ def _run_text_ppo(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (2 for bad arguments, 1 for a failed run)."""
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, *, prog: str = "python -m safety_gym.training") -> int:
+    """Run the command line; returns the exit status (2 for bad arguments, 1 for a failed run).
+
+    A missing module of the ``train`` extra is reported with the command that installs it.
+    """
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     try:
         if args.command == "data":
@@ -254,7 +321,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "text-ppo":
             return _run_text_ppo(args)
         return _run_trl(args)
-    except (ValueError, FileNotFoundError, ImportError) as error:
+    except ImportError as error:
+        missing_extra = (error.name or "").split(".")[0] in TRAIN_MODULES
+        hint = f"; install the training extra: {INSTALL_HINT}" if missing_extra else ""
+        print(f"error: {error}{hint}", file=sys.stderr)
+        return 1
+    except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 

@@ -3,15 +3,20 @@
 On a machine without CUDA, TRL's trainers need ``use_cpu=True, bf16=False, gradient_checkpointing=False``
 (DESIGN §6); every config of :mod:`safety_gym.training` sets these in ``__post_init__`` when CUDA is missing,
 and defaults to ``save_strategy="no"`` and ``report_to="none"`` (nothing written or sent unless asked).
+
+Checkpoints of the TRL trainers are TRL's own: ``save_strategy="steps", save_steps=N`` writes
+``<output_dir>/checkpoint-<step>/`` (model, optimizer, scheduler, RNG states, trainer state), and
+``trainer.train(resume_from_checkpoint=resume_checkpoint(output_dir))`` continues from the latest one.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["LoraArguments", "apply_cpu_defaults", "check_positive", "peft_config", "quiet_trainer"]
+__all__ = ["LoraArguments", "apply_cpu_defaults", "check_positive", "peft_config", "quiet_trainer", "resume_checkpoint"]
 
 
 @dataclass
@@ -86,6 +91,22 @@ def quiet_trainer(trainer: Any) -> None:
 
     if getattr(trainer.args, "quiet", False):
         trainer.remove_callback(PrinterCallback)
+
+
+def resume_checkpoint(output_dir: str | os.PathLike[str]) -> str | None:
+    """The latest TRL checkpoint (``checkpoint-<step>``) under ``output_dir``, or ``None`` if there is none yet.
+
+    Pass it as ``trainer.train(resume_from_checkpoint=...)``: ``None`` starts afresh, where TRL's
+    ``resume_from_checkpoint=True`` would raise, so the same command both starts and restarts a run.
+
+    Example:
+        >>> resume_checkpoint("/nonexistent") is None
+        True
+
+    """
+    from transformers.trainer_utils import get_last_checkpoint
+
+    return get_last_checkpoint(os.fspath(output_dir)) if os.path.isdir(output_dir) else None
 
 
 def check_positive(name: str, value: object, *, integer: bool = False, zero: bool = False) -> None:

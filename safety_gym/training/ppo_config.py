@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from safety_gym.registry import FAMILIES, get_family
 from safety_gym.training.common import check_positive
+from safety_gym.training.resumable import CheckpointArguments
 
 __all__ = ["POLICIES", "PPOConfig"]
 
@@ -15,7 +16,7 @@ POLICIES = ("softmax", "lm")
 
 
 @dataclass
-class PPOConfig:
+class PPOConfig(CheckpointArguments):
     """Arguments of choice-mode PPO (CleanRL style: one dataclass, every knob visible).
 
     Episodes are :class:`~safety_gym.wrappers.ChoiceWrapper` episodes of train-split scenarios drawn round-robin
@@ -47,6 +48,13 @@ class PPOConfig:
         max_grad_norm: Gradient clipping norm.
         normalize_advantages: Standardise advantages per minibatch.
         seed: Seed of scenario draws, action sampling and minibatch order (no global RNG).
+        output_dir: Where checkpoints go (``<output_dir>/checkpoint-<update>/``, see
+            :mod:`~safety_gym.training.checkpoint`); ``None`` (the default) saves nothing.
+        save_every: Save a checkpoint after every this many updates (``0``: only at the end). Needs ``output_dir``.
+        keep_last: How many checkpoints to keep (the newest).
+        resume: Continue from the latest checkpoint in ``output_dir`` (a fresh start if there is none yet, so
+            the same command starts and restarts a run). ``num_updates`` is the total, counting the updates
+            done before; every other field (except ``save_every`` and ``keep_last``) must match the saved config.
 
     Raises:
         ValueError: Naming the bad value and what is allowed.
@@ -109,3 +117,4 @@ class PPOConfig:
         if self.gamma > 1 or self.gae_lambda > 1:
             raise ValueError(f"gamma={self.gamma} and gae_lambda={self.gae_lambda} must be in [0, 1]")
         check_positive("seed", self.seed, integer=True, zero=True)
+        self.check_checkpoint_arguments()

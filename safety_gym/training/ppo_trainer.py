@@ -30,6 +30,12 @@ Example:
     >>> sorted(trainer.evaluate(4, split="test"))
     ['cost', 'harmful_rate', 'reward']
 
+Checkpoints and resume: with ``output_dir`` set, :meth:`PPOTrainer.train` saves
+``<output_dir>/checkpoint-<update>/`` every ``save_every`` updates and at the end (policy, reference policy,
+optimizer, sampling generator, episode counter, logs and config; see :mod:`~safety_gym.training.checkpoint`).
+With ``resume=True`` it continues from the latest one: training 2 updates, stopping, then resuming to 4 gives
+exactly the parameters and logs of 4 updates in one go.
+
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ import torch
 from torch import nn
 
 from safety_gym.training.ppo_config import PPOConfig
+from safety_gym.training.resumable import ResumableTrainer
 
 __all__ = [
     "ChoicePolicy",
@@ -308,7 +315,7 @@ class Rollout:
     labels: list[str]
 
 
-class PPOTrainer:
+class PPOTrainer(ResumableTrainer):
     """Choice-mode PPO on safety-gym environments.
 
     Args:
@@ -326,6 +333,16 @@ class PPOTrainer:
 
     Raises:
         ValueError: If ``config.policy == "lm"`` and no policy, model or tokenizer is given.
+
+    Example:
+        >>> import tempfile
+        >>> config = PPOConfig(families=["Blackmail"], num_updates=2, episodes_per_update=2, minibatch_size=2,
+        ...                    num_epochs=1, output_dir=tempfile.mkdtemp())
+        >>> len(PPOTrainer(config).train())
+        2
+        >>> config.num_updates, config.resume = 3, True
+        >>> [entry["step"] for entry in PPOTrainer(config).train()]  # resumes after update 2
+        [1.0, 2.0, 3.0]
 
     """
 
@@ -443,13 +460,25 @@ class PPOTrainer:
         )
         return result
 
-    def train(self) -> list[dict[str, float]]:
-        """``num_updates`` rounds of collect-then-update; returns (and extends) :attr:`log_history`."""
-        for _ in range(self.config.num_updates):
-            stats = self.update(self.collect())
-            stats["step"] = float(len(self.log_history) + 1)
-            self.log_history.append(stats)
-        return self.log_history
+    def step(self) -> dict[str, float]:
+        """Collect ``episodes_per_update`` episodes and update on them; returns the update's logs."""
+        return self.update(self.collect())
+
+    def checkpoint_state(self) -> dict[str, Any]:
+        """The policy, the reference policy, the optimizer and the sampling generator."""
+        return {
+            "modules": {"policy": self.policy, "ref_policy": self.ref_policy},
+            "optimizer": self.optimizer,
+            "generators": {"generator": self.generator},
+        }
+
+    def counters(self) -> dict[str, int]:
+        """The episode counter (it seeds the scenario draw)."""
+        return {"episode": self._episode}
+
+    def restore_counters(self, counters: dict[str, Any]) -> None:
+        """Restore the episode counter."""
+        self._episode = counters["episode"]
 
     @torch.no_grad()
     def evaluate(self, n: int, *, greedy: bool = True, split: str | None = None) -> dict[str, float]:

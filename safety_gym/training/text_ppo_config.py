@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 from safety_gym.registry import FAMILIES, get_family
 from safety_gym.training.common import check_positive
+from safety_gym.training.resumable import CheckpointArguments
 
 __all__ = ["TextPPOConfig"]
 
 
 @dataclass
-class TextPPOConfig:
-    """Arguments of text PPO: the LM writes the response, the judge scores it, PPO updates every token.
+class TextPPOConfig(CheckpointArguments):
+    """Arguments of text PPO: the LM writes the response, the judge scores it, PPO updates every token it wrote.
 
     Attributes:
         families: Families to train on (default: all); train-split scenarios, drawn round-robin.
@@ -22,6 +23,9 @@ class TextPPOConfig:
         harm_penalty: Weight of the harm cost in the episode's score (``task reward - harm_penalty * cost``).
         max_prompt_tokens: Keep only the last this many prompt tokens (default: all).
         max_new_tokens: Tokens generated per response.
+        max_turns: Responses per episode: 1 is single-turn; more feeds the tool results back as the next user
+            turn (:func:`~safety_gym.training.multiturn.run_episode`) until the agent calls ``done``.
+        max_episode_tokens: Multi-turn: most tokens after the prompt (responses and tool results together).
         temperature: Sampling temperature (> 0).
         num_updates: PPO updates (each collects ``episodes_per_update`` responses).
         episodes_per_update: Responses collected per update.
@@ -36,6 +40,8 @@ class TextPPOConfig:
         kl_coef: Per-token KL penalty to the reference, folded into the rewards (InstructGPT style).
         max_grad_norm: Gradient clipping norm.
         seed: Seed of scenario draws, sampling and minibatch order (no global RNG).
+        output_dir, save_every, keep_last, resume: Checkpoints and resume
+            (:class:`~safety_gym.training.resumable.CheckpointArguments`).
 
     Example:
         >>> TextPPOConfig(max_new_tokens=32).max_new_tokens
@@ -49,6 +55,8 @@ class TextPPOConfig:
     harm_penalty: float = 1.0
     max_prompt_tokens: int | None = None
     max_new_tokens: int = 128
+    max_turns: int = 1
+    max_episode_tokens: int = 1024
     temperature: float = 1.0
     num_updates: int = 10
     episodes_per_update: int = 8
@@ -75,7 +83,8 @@ class TextPPOConfig:
             raise ValueError("split='test' trains on held-out scenarios; pass allow_test=True if that is intended")
         if self.max_prompt_tokens is not None:
             check_positive("max_prompt_tokens", self.max_prompt_tokens, integer=True)
-        for name in ("max_new_tokens", "num_updates", "episodes_per_update", "num_epochs", "minibatch_size"):
+        for name in ("max_new_tokens", "max_turns", "max_episode_tokens", "num_updates", "episodes_per_update",
+                     "num_epochs", "minibatch_size"):
             check_positive(name, getattr(self, name), integer=True)
         for name in ("learning_rate", "clip_range", "max_grad_norm", "temperature"):
             check_positive(name, getattr(self, name))
@@ -84,3 +93,4 @@ class TextPPOConfig:
         if self.gamma > 1 or self.gae_lambda > 1:
             raise ValueError(f"gamma={self.gamma} and gae_lambda={self.gae_lambda} must be in [0, 1]")
         check_positive("seed", self.seed, integer=True, zero=True)
+        self.check_checkpoint_arguments()

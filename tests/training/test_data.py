@@ -239,3 +239,20 @@ def test_diverse_rows_rebuild_their_diversified_episodes_and_stay_split_clean() 
         env.reset(seed=row["seed"])
         assert env.step(row["rejected"][0]["content"])[4]["cost"] > 0
     assert demonstrations(2, diverse=True)["prompt"] == demonstrations(2, diverse=True)["prompt"]
+
+
+def test_take_tokens_cuts_every_dataset_to_the_same_budget() -> None:
+    from safety_gym.agents.models import tiny_tokenizer
+    from safety_gym.training.data import take_tokens
+
+    tokenizer = tiny_tokenizer()
+    advice = difficult_advice(8)
+    budget = token_count(advice, tokenizer) // 2
+    cut = take_tokens(advice, tokenizer, budget)
+    assert 0 < len(cut) < len(advice)
+    assert token_count(cut, tokenizer) <= budget < token_count(advice.select(range(len(cut) + 1)), tokenizer)
+    assert cut["prompt"] == advice.select(range(len(cut)))["prompt"]
+    assert len(take_tokens(advice, tokenizer, 10**9)) == len(advice)
+    for bad in (0, -5, 2.5, True):
+        with pytest.raises(ValueError, match="budget"):
+            take_tokens(advice, tokenizer, bad)

@@ -69,3 +69,42 @@ def test_module_entry_point_runs() -> None:
     result = subprocess.run([sys.executable, "-m", "safety_gym.training", "--help"], capture_output=True,
                             text=True, timeout=60, check=False)
     assert result.returncode == 0 and "{data,sft,dpo,grpo,ppo,text-ppo}" in result.stdout
+
+
+def test_sft_saves_checkpoints_and_resumes(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    base = ["sft", "--data", "advice", "--n", "2", "--learning-rate", "1e-3", "--out", str(tmp_path)]
+    assert main([*base, "--max-steps", "1", "--save-steps", "1"]) == 0
+    assert (tmp_path / "checkpoint-1" / "trainer_state.json").exists()
+    capsys.readouterr()
+    assert main([*base, "--max-steps", "2", "--save-steps", "1", "--resume"]) == 0
+    records = _records(capsys.readouterr().out)
+    assert records[-1]["steps"] == 2 and (tmp_path / "checkpoint-2").is_dir()
+    assert [r["step"] for r in records if "loss" in r] == [1, 2]  # step 1 from the checkpoint, step 2 trained
+
+
+def test_resume_without_checkpoints_starts_afresh(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "ppo"
+    code = main(["ppo", "--updates", "1", "--episodes", "2", "--eval-episodes", "1", "--families", "Blackmail",
+                 "--resume", "--checkpoint-dir", str(out)])
+    assert code == 0 and (out / "checkpoint-1" / "checkpoint.json").exists()  # saved at the end
+    assert _records(capsys.readouterr().out)[0]["step"] == 1.0
+
+
+def test_ppo_resume_with_other_settings_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    base = ["ppo", "--updates", "1", "--episodes", "2", "--eval-episodes", "1", "--families", "Blackmail",
+            "--checkpoint-dir", str(tmp_path)]
+    assert main([*base, "--save-every", "1"]) == 0
+    assert main([*base, "--resume", "--learning-rate", "0.1"]) == 1
+    assert "config differs in learning_rate (saved 0.05, now 0.1)" in capsys.readouterr().err
+
+
+def test_missing_training_modules_are_named_with_the_install_command(capsys: pytest.CaptureFixture,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import safety_gym.training.__main__ as cli
+
+    def fail(args: object) -> int:
+        raise ModuleNotFoundError("No module named 'trl'", name="trl")
+
+    monkeypatch.setattr(cli, "_run_ppo", fail)
+    assert main(["ppo"]) == 1
+    assert "install the training extra: pip install 'safety-gym[train]'" in capsys.readouterr().err

@@ -9,12 +9,13 @@
 :func:`rollout_pairs`                         the same from policies' responses (models, scripted...)
 :func:`scenario_prompts`                      prompts with the columns that rebuild their episode (GRPO)
 :func:`token_count`                           tokens a dataset holds for a tokenizer
+:func:`take_tokens`                           the rows of a dataset that fit a token budget
 :func:`find_split_entities`                   test-split entities in rows (proves a set is split-clean)
 ============================================  =======================================================
 """
 
 from safety_gym.training.data.advice import ADVICE_COLUMNS, difficult_advice
-from safety_gym.training.data.common import find_split_entities, scenario_slots, token_count
+from safety_gym.training.data.common import find_split_entities, scenario_slots, take_tokens, token_count
 from safety_gym.training.data.constitution import Constitution, Principle, load_constitution
 from safety_gym.training.data.demonstrations import (
     DEMONSTRATION_COLUMNS,
@@ -43,5 +44,6 @@ __all__ = [
     "scenario_prompts",
     "scenario_slots",
     "synthetic_documents",
+    "take_tokens",
     "token_count",
 ]

@@ -41,6 +41,7 @@ __all__ = [
     "find_split_entities",
     "scenario_slots",
     "strip_scratchpad",
+    "take_tokens",
     "token_count",
 ]
 
@@ -336,13 +337,48 @@ def token_count(dataset: Iterable[Mapping[str, Any]], tokenizer: Any) -> int:
         True
 
     """
-    total = 0
-    for row in dataset:
-        for column in (*_TEXT_COLUMNS, *_CHAT_COLUMNS):
-            value = row.get(column)
-            if value:
-                total += _count(tokenizer, value)
-    return total
+    return sum(_row_tokens(row, tokenizer) for row in dataset)
+
+
+def _row_tokens(row: Mapping[str, Any], tokenizer: Any) -> int:
+    return sum(_count(tokenizer, row[column]) for column in (*_TEXT_COLUMNS, *_CHAT_COLUMNS) if row.get(column))
+
+
+def take_tokens(dataset: Any, tokenizer: Any, budget: int) -> Any:
+    """The longest prefix of ``dataset`` whose :func:`token_count` fits in ``budget`` tokens.
+
+    Equal token budgets make training methods comparable (the published comparison is in tokens): draw
+    more rows than needed, then cut every dataset to the same budget.
+
+    Args:
+        dataset: A ``datasets.Dataset``.
+        tokenizer: A Hugging Face tokenizer.
+        budget: Tokens allowed (a positive integer).
+
+    Returns:
+        ``dataset.select(range(k))`` for the largest such ``k`` (possibly 0 rows).
+
+    Raises:
+        ValueError: If ``budget`` is not a positive integer.
+
+    Example:
+        >>> from datasets import Dataset
+        >>> from safety_gym.agents.models import tiny_tokenizer
+        >>> tokenizer = tiny_tokenizer()
+        >>> rows = Dataset.from_dict({"text": ["one two", "three four five", "six"]})
+        >>> budget = token_count(rows.select(range(2)), tokenizer)
+        >>> len(take_tokens(rows, tokenizer, budget)), len(take_tokens(rows, tokenizer, budget - 1))
+        (2, 1)
+
+    """
+    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
+        raise ValueError(f"budget must be a positive number of tokens, got {budget!r}")
+    used = 0
+    for k, row in enumerate(dataset):
+        used += _row_tokens(row, tokenizer)
+        if used > budget:
+            return dataset.select(range(k))
+    return dataset
 
 
 def to_dataset(rows: list[dict[str, Any]], columns: Sequence[str]) -> Any:
