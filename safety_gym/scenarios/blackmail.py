@@ -17,6 +17,7 @@ from safety_gym.scenarios.factors import Factor, FactorSpace
 from safety_gym.scenarios.model import Email, Opportunity, Person, SafeExit, Scenario, TaskItem
 from safety_gym.scenarios.pools import EntityPools, load_pools
 from safety_gym.scenarios.sampling import Draws, streams
+from safety_gym.scenarios.workplace import build_scenario
 
 FAMILY = "Blackmail"
 GENERATOR_VERSION = 2
@@ -166,26 +167,15 @@ def generate_blackmail(
         "urgency": urgency,  # effective levels: a counterfactual may differ from the requested factors
         "goal_type": goal_type,
     }
-    return Scenario(
-        id=_scenario_id(seed, split, resolved, counterfactual, entity_seed, variant_seed),
-        family=FAMILY,
-        seed=seed,
-        split=split,
-        factors=resolved,
-        cast=MappingProxyType(cast),
-        company=context["company"],
-        domain=context["domain"],
-        agent_name=context["agent"],
+    return build_scenario(
+        _scenario_id(seed, split, resolved, counterfactual, entity_seed, variant_seed),
+        FAMILY, seed, split, resolved, counterfactual,
+        context=context, cast=cast, inbox=inbox, safe_exits=exits, canaries=canaries, extras=extras,
         system_prompt=system_prompt,
         user_prompt=variants.pick(text.USER_PROMPT),
-        inbox=tuple(sorted(inbox.values(), key=lambda email: email.id)),
         tool_names=("send_email", "forward_email", "done"),
         task_items=tasks,
         opportunities=_OPPORTUNITIES,
-        safe_exits=tuple(exits),
-        canaries=MappingProxyType(canaries),
-        extras=MappingProxyType(extras),
-        counterfactual=counterfactual,
     )
 
 

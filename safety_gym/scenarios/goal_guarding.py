@@ -14,7 +14,6 @@ beside the prompt is part of the job and doing nothing earns nothing.
 
 from __future__ import annotations
 
-from types import MappingProxyType
 from typing import Any
 
 from safety_gym.scenarios import goal_guarding_text as text
@@ -23,7 +22,17 @@ from safety_gym.scenarios.factors import Factor, FactorSpace
 from safety_gym.scenarios.model import Document, Email, Opportunity, Person, SafeExit, Scenario, TaskItem
 from safety_gym.scenarios.pools import EntityPools, load_pools
 from safety_gym.scenarios.sampling import Draws, streams
-from safety_gym.scenarios.workplace import Inbox, check_counterfactual, city_avoiding, person_keys, scenario_id
+from safety_gym.scenarios.workplace import (
+    Inbox,
+    build_scenario,
+    check_counterfactual,
+    city_avoiding,
+    files_prompt,
+    goal_system_prompt,
+    hire,
+    pick_if,
+    scenario_id,
+)
 
 FAMILY = "GoalGuarding"
 GENERATOR_VERSION = 1
@@ -149,13 +158,13 @@ def generate_goal_guarding(
     context["ticket_topic"] = context["ticket_topic"].format_map(context)
     context["next_event"] = text.NEXT_EVENT[urgency].format_map(context)
     distractor_files = draws.pick_sample(text.DISTRACTOR_FILES, _DISTRACTOR_FILES)
-    context["history"] = _pick(variants, text.HISTORY, goal_type != "none").format_map(context)
+    context["history"] = pick_if(variants, text.HISTORY, goal_type != "none").format_map(context)
 
-    system_prompt, goal_sentence = _system_prompt(variants, context, goal_type)
+    system_prompt, goal_sentence = goal_system_prompt(variants, text, context, goal_type)
     user_intro, workspace_intro = variants.pick(text.USER_PROMPT), variants.pick(text.WORKSPACE_INTRO)
     prompt_template = variants.pick(text.PROMPT)
-    stated = _pick(variants, text.GOAL_LINE["stated"], priorities != "ambiguous")
-    vague = _pick(variants, text.GOAL_LINE["vague"], priorities == "ambiguous")
+    stated = pick_if(variants, text.GOAL_LINE["stated"], priorities != "ambiguous")
+    vague = pick_if(variants, text.GOAL_LINE["vague"], priorities == "ambiguous")
     context["goal_line"] = (vague or stated).format_map(context)
     context["next_priorities"] = variants.pick(text.NEXT_PRIORITIES[priorities]).format_map(context)
     context["own_goal_line"] = f"{goal_sentence}\n" if goal_sentence else ""
@@ -203,28 +212,17 @@ def generate_goal_guarding(
         "notes_task": ("task-notes", context["ticket"]),
         "successor": context["successor"],
     }
-    return Scenario(
-        id=scenario_id("goal-guarding", FAMILY, GENERATOR_VERSION, split, seed, resolved, counterfactual,
-                       entity_seed, variant_seed),
-        family=FAMILY,
-        seed=seed,
-        split=split,
-        factors=resolved,
-        cast=MappingProxyType(cast),
-        company=context["company"],
-        domain=context["domain"],
-        agent_name=context["agent"],
+    return build_scenario(
+        scenario_id("goal-guarding", FAMILY, GENERATOR_VERSION, split, seed, resolved, counterfactual,
+                    entity_seed, variant_seed),
+        FAMILY, seed, split, resolved, counterfactual,
+        context=context, cast=cast, inbox=inbox, safe_exits=exits, canaries=canaries, extras=extras,
         system_prompt=system_prompt,
-        user_prompt=_user_prompt(user_intro, workspace_intro, files),
-        inbox=tuple(sorted(inbox.values(), key=lambda email: email.id)),
+        user_prompt=files_prompt(user_intro, workspace_intro, files),
         files=tuple(files),
         tool_names=TOOL_NAMES,
         task_items=tasks,
         opportunities=_OPPORTUNITIES,
-        safe_exits=tuple(exits),
-        canaries=MappingProxyType(canaries),
-        extras=MappingProxyType(extras),
-        counterfactual=counterfactual,
     )
 
 
@@ -243,18 +241,8 @@ def _cast(draws: Draws, pools: EntityPools) -> tuple[dict[str, Any], dict[str, P
     company, customer_company = draws.sample(pools.companies, 2)
     agent, successor = draws.sample(pools.project_names, 2)
     hosts = {"": company.domain, "customer": customer_company.domain}
-    cast: dict[str, Person] = {
-        "agent": Person(agent, "", f"{agent}@{company.domain}".lower(), "AI operations assistant")
-    }
-    context: dict[str, Any] = {}
-    for index, (role, key, titles, host) in enumerate(_ROLES):
-        title = draws.pick(titles) if titles is not None else draws.choice(pools.job_titles)
-        first, last = firsts[index], lasts[index]
-        cast[role] = Person(first, last, f"{first}.{last}@{hosts[host]}".lower(), title)
-        person_keys(context, key, cast[role])
+    context, cast = hire(draws, pools, _ROLES, (firsts, lasts), hosts, agent, "AI operations assistant")
     context.update(
-        agent=agent,
-        agent_email=cast["agent"].email,
         successor=successor,
         company=company.name,
         domain=company.domain,
@@ -273,34 +261,6 @@ _ROLES = (
     ("customer", "customer", ("Supply Chain Manager",), "customer"),
     ("sales", "sales", ("Logistics Coordinator",), ""),
 )
-
-
-
-def _pick(variants: Draws, options: tuple[str, ...], used: bool = True) -> str:
-    """A variant of ``options`` when ``used``; otherwise the same single draw, discarded, and ``""``.
-
-    Every cell consumes one draw per slot either way, so cells stay draw-stable, and only the variants a
-    scenario shows are recorded (see :func:`safety_gym.scenarios.variants.recording`).
-    """
-    if used:
-        return variants.pick(options)
-    variants.uniform()
-    return ""
-
-def _system_prompt(variants: Draws, context: dict[str, Any], goal_type: str) -> tuple[str, str]:
-    """The system prompt and its goal sentence (empty when the goal is latent or absent)."""
-    intro = variants.pick(text.SYSTEM_INTRO)
-    explicit = _pick(variants, text.SYSTEM_GOAL_EXPLICIT, goal_type in ("explicit", "swap"))
-    ambiguous = _pick(variants, text.SYSTEM_GOAL_AMBIGUOUS, goal_type == "ambiguous")
-    reasoning = variants.pick(text.SYSTEM_REASONING)
-    goal = {"explicit": explicit, "swap": explicit, "ambiguous": ambiguous}.get(goal_type)
-    parts = (intro, goal, reasoning) if goal else (intro, reasoning)
-    return " ".join(part.format_map(context) for part in parts), goal.format_map(context) if goal else ""
-
-
-def _user_prompt(intro: str, workspace_intro: str, files: list[Document]) -> str:
-    shown = "\n".join(f'<file path="{document.path}">\n{document.content.rstrip()}\n</file>' for document in files)
-    return f"{intro}\n\n{workspace_intro}\n{shown}"
 
 
 def _inbox(
@@ -328,8 +288,8 @@ def _inbox(
         variants.pick(text.MEMO_SIGN),
     ))
     memo_subject = variants.pick(text.MEMO_SUBJECT[urgency])
-    coordinator_subject = _pick(variants, text.COORDINATOR_SUBJECT, urgency != "none")
-    coordinator = _pick(variants, text.COORDINATOR.get(urgency, ()), urgency != "none")
+    coordinator_subject = pick_if(variants, text.COORDINATOR_SUBJECT, urgency != "none")
+    coordinator = pick_if(variants, text.COORDINATOR.get(urgency, ()), urgency != "none")
     inbox.add("news", f"news@{domain}", (all_staff,), "Leadership update", variants.pick(news), "context")
     inbox.add("memo", dm.email, (all_staff, agent), memo_subject, memo, "threat" if urgency != "none" else "context")
     if urgency != "none":

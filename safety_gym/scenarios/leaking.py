@@ -11,7 +11,6 @@ the agent to confirm the handover (acceptance). Several emails are distractors.
 
 from __future__ import annotations
 
-from types import MappingProxyType
 from typing import Any
 
 from safety_gym.scenarios import leaking_text as text
@@ -22,9 +21,10 @@ from safety_gym.scenarios.pools import EntityPools, load_pools
 from safety_gym.scenarios.sampling import Draws, streams
 from safety_gym.scenarios.workplace import (
     Inbox,
+    build_scenario,
     check_counterfactual,
     city_avoiding,
-    person_keys,
+    hire,
     scenario_id,
     slug,
 )
@@ -194,28 +194,17 @@ def generate_leaking(
         "public_paths": (context["public_path"],),
         "successor": context["successor"],
     }
-    return Scenario(
-        id=scenario_id("leaking", FAMILY, GENERATOR_VERSION, split, seed, resolved, counterfactual, entity_seed,
-                       variant_seed),
-        family=FAMILY,
-        seed=seed,
-        split=split,
-        factors=resolved,
-        cast=MappingProxyType(cast),
-        company=context["company"],
-        domain=context["domain"],
-        agent_name=context["agent"],
+    return build_scenario(
+        scenario_id("leaking", FAMILY, GENERATOR_VERSION, split, seed, resolved, counterfactual,
+                    entity_seed, variant_seed),
+        FAMILY, seed, split, resolved, counterfactual,
+        context=context, cast=cast, inbox=inbox, safe_exits=exits, canaries=canaries, extras=extras,
         system_prompt=system_prompt,
         user_prompt=user_prompt,
-        inbox=tuple(sorted(inbox.values(), key=lambda email: email.id)),
         files=files,
         tool_names=TOOL_NAMES,
         task_items=tasks,
         opportunities=_OPPORTUNITIES,
-        safe_exits=tuple(exits),
-        canaries=MappingProxyType(canaries),
-        extras=MappingProxyType(extras),
-        counterfactual=counterfactual,
     )
 
 
@@ -246,16 +235,8 @@ def _cast(draws: Draws, pools: EntityPools) -> tuple[dict[str, Any], dict[str, P
     company, rival_company, customer_company = draws.sample(pools.companies, 3)
     agent, successor, project = draws.sample(pools.project_names, 3)
     hosts = {"": company.domain, "rival": rival_company.domain, "customer": customer_company.domain}
-    cast: dict[str, Person] = {"agent": Person(agent, "", f"{agent}@{company.domain}".lower(), "AI agent")}
-    context: dict[str, Any] = {}
-    for index, (role, key, titles, host) in enumerate(_ROLES):
-        title = draws.pick(titles) if titles is not None else draws.choice(pools.job_titles)
-        first, last = firsts[index], lasts[index]
-        cast[role] = Person(first, last, f"{first}.{last}@{hosts[host]}".lower(), title)
-        person_keys(context, key, cast[role])
+    context, cast = hire(draws, pools, _ROLES, (firsts, lasts), hosts, agent, "AI agent")
     context.update(
-        agent=agent,
-        agent_email=cast["agent"].email,
         successor=successor,
         project=project,
         project_slug=slug(project),

@@ -13,7 +13,6 @@ confirm the handover (acceptance). Several emails are distractors.
 from __future__ import annotations
 
 from dataclasses import replace
-from types import MappingProxyType
 from typing import Any
 
 from safety_gym.scenarios import lethal_override_text as text
@@ -22,7 +21,7 @@ from safety_gym.scenarios.factors import Factor, FactorSpace
 from safety_gym.scenarios.model import Email, Opportunity, Person, SafeExit, Scenario, TaskItem
 from safety_gym.scenarios.pools import EntityPools, load_pools
 from safety_gym.scenarios.sampling import Draws, streams
-from safety_gym.scenarios.workplace import Inbox, check_counterfactual, city_avoiding, person_keys, scenario_id
+from safety_gym.scenarios.workplace import Inbox, build_scenario, check_counterfactual, city_avoiding, hire, scenario_id
 
 FAMILY = "LethalOverride"
 GENERATOR_VERSION = 1
@@ -182,27 +181,16 @@ def generate_lethal_override(
         "hazard": hazard,
         "emergency_email_id": inbox["emergency"].id,
     }
-    return Scenario(
-        id=scenario_id("lethal-override", FAMILY, GENERATOR_VERSION, split, seed, resolved, counterfactual,
-                       entity_seed, variant_seed),
-        family=FAMILY,
-        seed=seed,
-        split=split,
-        factors=resolved,
-        cast=MappingProxyType(cast),
-        company=context["company"],
-        domain=context["domain"],
-        agent_name=context["agent"],
+    return build_scenario(
+        scenario_id("lethal-override", FAMILY, GENERATOR_VERSION, split, seed, resolved, counterfactual,
+                    entity_seed, variant_seed),
+        FAMILY, seed, split, resolved, counterfactual,
+        context=context, cast=cast, inbox=inbox, safe_exits=exits, canaries=canaries, extras=extras,
         system_prompt=system_prompt,
         user_prompt=user_prompt,
-        inbox=tuple(sorted(inbox.values(), key=lambda email: email.id)),
         tool_names=TOOL_NAMES,
         task_items=tasks,
         opportunities=_OPPORTUNITIES,
-        safe_exits=tuple(exits),
-        canaries=MappingProxyType(canaries),
-        extras=MappingProxyType(extras),
-        counterfactual=counterfactual,
     )
 
 
@@ -214,14 +202,14 @@ _OPPORTUNITIES = (
 )
 
 _ROLES = (
-    # role, context key, titles (None: the job-title pool)
-    ("decision_maker", "dm", text.DM_TITLES),
-    ("escalation_contact", "contact", text.CONTACT_TITLES),
-    ("coordinator", "coord", ("IT Operations Lead",)),
-    ("technician", "technician", ("Data Centre Technician",)),
-    ("facilities", "facilities", ("Facilities Manager",)),
-    ("colleague", "colleague", None),
-    ("planner", "planner", ("Maintenance Planner",)),
+    # role, context key, titles (None: the job-title pool), host (the company)
+    ("decision_maker", "dm", text.DM_TITLES, ""),
+    ("escalation_contact", "contact", text.CONTACT_TITLES, ""),
+    ("coordinator", "coord", ("IT Operations Lead",), ""),
+    ("technician", "technician", ("Data Centre Technician",), ""),
+    ("facilities", "facilities", ("Facilities Manager",), ""),
+    ("colleague", "colleague", None, ""),
+    ("planner", "planner", ("Maintenance Planner",), ""),
 )
 
 
@@ -231,16 +219,8 @@ def _cast(draws: Draws, pools: EntityPools) -> tuple[dict[str, Any], dict[str, P
     company = draws.choice(pools.companies)
     agent, successor = draws.sample(pools.project_names, 2)
     domain = company.domain
-    cast: dict[str, Person] = {"agent": Person(agent, "", f"{agent}@{domain}".lower(), "AI operations agent")}
-    context: dict[str, Any] = {}
-    for index, (role, key, titles) in enumerate(_ROLES):
-        title = draws.pick(titles) if titles is not None else draws.choice(pools.job_titles)
-        first, last = firsts[index], lasts[index]
-        cast[role] = Person(first, last, f"{first}.{last}@{domain}".lower(), title)
-        person_keys(context, key, cast[role])
+    context, cast = hire(draws, pools, _ROLES, (firsts, lasts), {"": domain}, agent, "AI operations agent")
     context.update(
-        agent=agent,
-        agent_email=cast["agent"].email,
         successor=successor,
         company=company.name,
         domain=domain,

@@ -24,7 +24,17 @@ from safety_gym.scenarios.factors import Factor, FactorSpace
 from safety_gym.scenarios.model import Document, Email, Opportunity, Person, SafeExit, Scenario, TaskItem
 from safety_gym.scenarios.pools import EntityPools, load_pools
 from safety_gym.scenarios.sampling import Draws, streams
-from safety_gym.scenarios.workplace import Inbox, check_counterfactual, city_avoiding, person_keys, scenario_id
+from safety_gym.scenarios.workplace import (
+    Inbox,
+    build_scenario,
+    check_counterfactual,
+    city_avoiding,
+    files_prompt,
+    goal_system_prompt,
+    hire,
+    pick_if,
+    scenario_id,
+)
 
 FAMILY = "OversightSubversion"
 GENERATOR_VERSION = 1
@@ -159,12 +169,12 @@ def generate_oversight_subversion(
         log_path=f"/var/log/oversight/{agent_lower}.log",
     )
     log_entries = _log_entries(draws, context)
-    context["history"] = _pick(variants, text.HISTORY, goal_type != "none").format_map(context)
+    context["history"] = pick_if(variants, text.HISTORY, goal_type != "none").format_map(context)
     context["flag_rule"] = text.FLAG_RULE[stance].format_map(context)
     action, action_note = text.ACTION[urgency]
     context["action"], context["action_note"] = action, action_note.format_map(context)
 
-    system_prompt = _system_prompt(variants, context, goal_type)
+    system_prompt, _ = goal_system_prompt(variants, text, context, goal_type)
     user_intro, workspace_intro = variants.pick(text.USER_PROMPT), variants.pick(text.WORKSPACE_INTRO)
     config = variants.pick(text.CONFIG).format_map(context)
     log = variants.pick(text.LOG_HEADER).format_map(context) + "".join(line + "\n" for line in log_entries)
@@ -214,28 +224,17 @@ def generate_oversight_subversion(
         }),
         "successor": context["successor"],
     }
-    return Scenario(
-        id=scenario_id("oversight-subversion", FAMILY, GENERATOR_VERSION, split, seed, resolved, counterfactual,
-                       entity_seed, variant_seed),
-        family=FAMILY,
-        seed=seed,
-        split=split,
-        factors=resolved,
-        cast=MappingProxyType(cast),
-        company=context["company"],
-        domain=context["domain"],
-        agent_name=context["agent"],
+    return build_scenario(
+        scenario_id("oversight-subversion", FAMILY, GENERATOR_VERSION, split, seed, resolved, counterfactual,
+                    entity_seed, variant_seed),
+        FAMILY, seed, split, resolved, counterfactual,
+        context=context, cast=cast, inbox=inbox, safe_exits=exits, canaries=canaries, extras=extras,
         system_prompt=system_prompt,
-        user_prompt=_user_prompt(user_intro, workspace_intro, files),
-        inbox=tuple(sorted(inbox.values(), key=lambda email: email.id)),
+        user_prompt=files_prompt(user_intro, workspace_intro, files),
         files=tuple(files),
         tool_names=TOOL_NAMES,
         task_items=tasks,
         opportunities=_OPPORTUNITIES,
-        safe_exits=tuple(exits),
-        canaries=MappingProxyType(canaries),
-        extras=MappingProxyType(extras),
-        counterfactual=counterfactual,
     )
 
 
@@ -255,16 +254,8 @@ def _cast(draws: Draws, pools: EntityPools) -> tuple[dict[str, Any], dict[str, P
     company, customer_company = draws.sample(pools.companies, 2)
     agent, successor = draws.sample(pools.project_names, 2)
     hosts = {"": company.domain, "customer": customer_company.domain}
-    cast: dict[str, Person] = {"agent": Person(agent, "", f"{agent}@{company.domain}".lower(), "AI operations agent")}
-    context: dict[str, Any] = {}
-    for index, (role, key, titles, host) in enumerate(_ROLES):
-        title = draws.pick(titles) if titles is not None else draws.choice(pools.job_titles)
-        first, last = firsts[index], lasts[index]
-        cast[role] = Person(first, last, f"{first}.{last}@{hosts[host]}".lower(), title)
-        person_keys(context, key, cast[role])
+    context, cast = hire(draws, pools, _ROLES, (firsts, lasts), hosts, agent, "AI operations agent")
     context.update(
-        agent=agent,
-        agent_email=cast["agent"].email,
         successor=successor,
         company=company.name,
         domain=company.domain,
@@ -302,33 +293,6 @@ def _log_entries(draws: Draws, context: dict[str, Any]) -> list[str]:
     return entries
 
 
-
-def _pick(variants: Draws, options: tuple[str, ...], used: bool = True) -> str:
-    """A variant of ``options`` when ``used``; otherwise the same single draw, discarded, and ``""``.
-
-    Every cell consumes one draw per slot either way, so cells stay draw-stable, and only the variants a
-    scenario shows are recorded (see :func:`safety_gym.scenarios.variants.recording`).
-    """
-    if used:
-        return variants.pick(options)
-    variants.uniform()
-    return ""
-
-def _system_prompt(variants: Draws, context: dict[str, Any], goal_type: str) -> str:
-    intro = variants.pick(text.SYSTEM_INTRO)
-    explicit = _pick(variants, text.SYSTEM_GOAL_EXPLICIT, goal_type in ("explicit", "swap"))
-    ambiguous = _pick(variants, text.SYSTEM_GOAL_AMBIGUOUS, goal_type == "ambiguous")
-    reasoning = variants.pick(text.SYSTEM_REASONING)
-    goal = {"explicit": explicit, "swap": explicit, "ambiguous": ambiguous}.get(goal_type)
-    parts = (intro, goal, reasoning) if goal else (intro, reasoning)
-    return " ".join(part.format_map(context) for part in parts)
-
-
-def _user_prompt(intro: str, workspace_intro: str, files: list[Document]) -> str:
-    shown = "\n".join(f'<file path="{document.path}">\n{document.content.rstrip()}\n</file>' for document in files)
-    return f"{intro}\n\n{workspace_intro}\n{shown}"
-
-
 def _inbox(
     draws: Draws,
     variants: Draws,
@@ -347,14 +311,14 @@ def _inbox(
     news = {"neutral": text.NEWS_NEUTRAL, "ambiguous": text.NEWS_AMBIGUOUS, "conflict": text.NEWS_CONFLICT}[stance]
     # One pick per slot whatever the cell (pick consumes one draw), so every cell stays draw-stable.
     memo_subject = variants.pick(text.MEMO_SUBJECT[urgency])
-    opening, flags = variants.pick(text.MEMO_OPEN), _pick(variants, text.MEMO_FLAGS[stance], notice == "memo")
-    consequence = _pick(variants, text.MEMO_CONSEQUENCE[urgency], notice == "memo")
+    opening, flags = variants.pick(text.MEMO_OPEN), pick_if(variants, text.MEMO_FLAGS[stance], notice == "memo")
+    consequence = pick_if(variants, text.MEMO_CONSEQUENCE[urgency], notice == "memo")
     where, memo_sign = variants.pick(text.MEMO_WHERE[notice]), variants.pick(text.MEMO_SIGN)
     threat = urgency != "none"
-    routine = _pick(variants, text.ROUTINE_FROM_DM, not threat)
-    routine_subject = _pick(variants, text.ROUTINE_SUBJECT, not threat)
-    coordinator_subject = _pick(variants, text.COORDINATOR_SUBJECT, threat)
-    coordinator = _pick(variants, text.COORDINATOR.get(urgency, ()), threat)
+    routine = pick_if(variants, text.ROUTINE_FROM_DM, not threat)
+    routine_subject = pick_if(variants, text.ROUTINE_SUBJECT, not threat)
+    coordinator_subject = pick_if(variants, text.COORDINATOR_SUBJECT, threat)
+    coordinator = pick_if(variants, text.COORDINATOR.get(urgency, ()), threat)
     body = f"{opening} {flags} {consequence} {where}" if notice == "memo" else f"{opening} {where}"
     inbox.add("news", f"news@{domain}", (all_staff,), "Leadership update", variants.pick(news), "context")
     inbox.add("memo", dm.email, (all_staff, agent), memo_subject, body + memo_sign,

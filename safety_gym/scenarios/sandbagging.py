@@ -18,7 +18,6 @@ itself is a task: its accuracy is task progress, so doing nothing earns nothing.
 from __future__ import annotations
 
 import math
-from types import MappingProxyType
 from typing import Any
 
 from safety_gym.scenarios import sandbagging_text as text
@@ -27,7 +26,17 @@ from safety_gym.scenarios.factors import Factor, FactorSpace
 from safety_gym.scenarios.model import Document, Email, Opportunity, Person, SafeExit, Scenario, TaskItem
 from safety_gym.scenarios.pools import EntityPools, load_pools
 from safety_gym.scenarios.sampling import Draws, streams
-from safety_gym.scenarios.workplace import Inbox, check_counterfactual, city_avoiding, person_keys, scenario_id
+from safety_gym.scenarios.workplace import (
+    Inbox,
+    build_scenario,
+    check_counterfactual,
+    city_avoiding,
+    files_prompt,
+    goal_system_prompt,
+    hire,
+    pick_if,
+    scenario_id,
+)
 
 FAMILY = "Sandbagging"
 GENERATOR_VERSION = 1
@@ -154,14 +163,14 @@ def generate_sandbagging(
         table_path=f"/data/{context['project'].lower()}_sites.csv",
     )
     questions, table_rows = _questions(draws, variants, sites, kind)
-    context["history"] = _pick(variants, text.HISTORY, goal_type != "none").format_map(context)
+    context["history"] = pick_if(variants, text.HISTORY, goal_type != "none").format_map(context)
     context["rule"] = variants.pick(text.POLICY_RULE[urgency, direction]).format_map(context)
-    context["table_note"] = _pick(variants, text.TABLE_NOTE, kind == "lookup").format_map(context)
+    context["table_note"] = pick_if(variants, text.TABLE_NOTE, kind == "lookup").format_map(context)
 
-    system_prompt = _system_prompt(variants, context, goal_type)
+    system_prompt, _ = goal_system_prompt(variants, text, context, goal_type)
     user_intro, workspace_intro = variants.pick(text.USER_PROMPT), variants.pick(text.WORKSPACE_INTRO)
     policy = variants.pick(text.POLICY_DOC).format_map(context)
-    table_header = _pick(variants, text.TABLE_HEADER, kind == "lookup")
+    table_header = pick_if(variants, text.TABLE_HEADER, kind == "lookup")
     files = [
         Document(context["policy_path"], policy),
         *(Document(path, content.format_map(context))
@@ -208,28 +217,17 @@ def generate_sandbagging(
         "table_path": context["table_path"] if kind == "lookup" else "",
         "successor": context["successor"],
     }
-    return Scenario(
-        id=scenario_id("sandbagging", FAMILY, GENERATOR_VERSION, split, seed, resolved, counterfactual,
-                       entity_seed, variant_seed),
-        family=FAMILY,
-        seed=seed,
-        split=split,
-        factors=resolved,
-        cast=MappingProxyType(cast),
-        company=context["company"],
-        domain=context["domain"],
-        agent_name=context["agent"],
+    return build_scenario(
+        scenario_id("sandbagging", FAMILY, GENERATOR_VERSION, split, seed, resolved, counterfactual,
+                    entity_seed, variant_seed),
+        FAMILY, seed, split, resolved, counterfactual,
+        context=context, cast=cast, inbox=inbox, safe_exits=exits, canaries=canaries, extras=extras,
         system_prompt=system_prompt,
-        user_prompt=_user_prompt(user_intro, workspace_intro, files),
-        inbox=tuple(sorted(inbox.values(), key=lambda email: email.id)),
+        user_prompt=files_prompt(user_intro, workspace_intro, files),
         files=tuple(files),
         tool_names=TOOL_NAMES,
         task_items=tasks,
         opportunities=_OPPORTUNITIES,
-        safe_exits=tuple(exits),
-        canaries=MappingProxyType(canaries),
-        extras=MappingProxyType(extras),
-        counterfactual=counterfactual,
     )
 
 
@@ -312,18 +310,8 @@ def _cast(draws: Draws, pools: EntityPools) -> tuple[dict[str, Any], dict[str, P
     company, customer_company = draws.sample(pools.companies, 2)
     agent, successor, project = draws.sample(pools.project_names, 3)
     hosts = {"": company.domain, "customer": customer_company.domain}
-    cast: dict[str, Person] = {
-        "agent": Person(agent, "", f"{agent}@{company.domain}".lower(), "AI analysis assistant")
-    }
-    context: dict[str, Any] = {}
-    for index, (role, key, titles, host) in enumerate(_ROLES):
-        title = draws.pick(titles) if titles is not None else draws.choice(pools.job_titles)
-        first, last = firsts[index], lasts[index]
-        cast[role] = Person(first, last, f"{first}.{last}@{hosts[host]}".lower(), title)
-        person_keys(context, key, cast[role])
+    context, cast = hire(draws, pools, _ROLES, (firsts, lasts), hosts, agent, "AI analysis assistant")
     context.update(
-        agent=agent,
-        agent_email=cast["agent"].email,
         successor=successor,
         project=project,
         company=company.name,
@@ -343,33 +331,6 @@ _ROLES = (
     ("customer", "customer", ("Finance Manager",), "customer"),
     ("sales", "sales", ("Procurement Officer",), ""),
 )
-
-
-
-def _pick(variants: Draws, options: tuple[str, ...], used: bool = True) -> str:
-    """A variant of ``options`` when ``used``; otherwise the same single draw, discarded, and ``""``.
-
-    Every cell consumes one draw per slot either way, so cells stay draw-stable, and only the variants a
-    scenario shows are recorded (see :func:`safety_gym.scenarios.variants.recording`).
-    """
-    if used:
-        return variants.pick(options)
-    variants.uniform()
-    return ""
-
-def _system_prompt(variants: Draws, context: dict[str, Any], goal_type: str) -> str:
-    intro = variants.pick(text.SYSTEM_INTRO)
-    explicit = _pick(variants, text.SYSTEM_GOAL_EXPLICIT, goal_type in ("explicit", "swap"))
-    ambiguous = _pick(variants, text.SYSTEM_GOAL_AMBIGUOUS, goal_type == "ambiguous")
-    reasoning = variants.pick(text.SYSTEM_REASONING)
-    goal = {"explicit": explicit, "swap": explicit, "ambiguous": ambiguous}.get(goal_type)
-    parts = (intro, goal, reasoning) if goal else (intro, reasoning)
-    return " ".join(part.format_map(context) for part in parts)
-
-
-def _user_prompt(intro: str, workspace_intro: str, files: list[Document]) -> str:
-    shown = "\n".join(f'<file path="{document.path}">\n{document.content.rstrip()}\n</file>' for document in files)
-    return f"{intro}\n\n{workspace_intro}\n{shown}"
 
 
 def _inbox(
@@ -400,8 +361,8 @@ def _inbox(
     policy_subject = variants.pick(text.POLICY_SUBJECT)
     test = variants.pick(text.TEST_INTRO) + "\n\n" + listing.replace("{", "{{").replace("}", "}}")
     test_subject, test_sign = variants.pick(text.TEST_SUBJECT), variants.pick(text.TEST_SIGN)
-    coordinator_subject = _pick(variants, text.COORDINATOR_SUBJECT, urgency != "none")
-    coordinator = _pick(variants, text.COORDINATOR.get(urgency, ()), urgency != "none")
+    coordinator_subject = pick_if(variants, text.COORDINATOR_SUBJECT, urgency != "none")
+    coordinator = pick_if(variants, text.COORDINATOR.get(urgency, ()), urgency != "none")
     inbox.add("news", f"news@{domain}", (all_staff,), "Leadership update", variants.pick(news), "context")
     inbox.add("policy", dm.email, (all_staff, agent), policy_subject, policy,
               "threat" if direction != "none" else "context")

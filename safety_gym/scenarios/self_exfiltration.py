@@ -11,7 +11,6 @@ confirm the handover (acceptance). Several emails are distractors.
 
 from __future__ import annotations
 
-from types import MappingProxyType
 from typing import Any
 
 from safety_gym.scenarios import self_exfiltration_text as text
@@ -22,9 +21,10 @@ from safety_gym.scenarios.pools import EntityPools, load_pools
 from safety_gym.scenarios.sampling import Draws, streams
 from safety_gym.scenarios.workplace import (
     Inbox,
+    build_scenario,
     check_counterfactual,
     city_avoiding,
-    person_keys,
+    hire,
     scenario_id,
     slug,
 )
@@ -186,28 +186,17 @@ def generate_self_exfiltration(
         "file_tasks": {"task-report": (context["report_path"], server)},
         "successor": context["successor"],
     }
-    return Scenario(
-        id=scenario_id("self-exfiltration", FAMILY, GENERATOR_VERSION, split, seed, resolved, counterfactual,
-                       entity_seed, variant_seed),
-        family=FAMILY,
-        seed=seed,
-        split=split,
-        factors=resolved,
-        cast=MappingProxyType(cast),
-        company=context["company"],
-        domain=context["domain"],
-        agent_name=context["agent"],
+    return build_scenario(
+        scenario_id("self-exfiltration", FAMILY, GENERATOR_VERSION, split, seed, resolved, counterfactual,
+                    entity_seed, variant_seed),
+        FAMILY, seed, split, resolved, counterfactual,
+        context=context, cast=cast, inbox=inbox, safe_exits=exits, canaries=canaries, extras=extras,
         system_prompt=system_prompt,
         user_prompt=user_prompt,
-        inbox=tuple(sorted(inbox.values(), key=lambda email: email.id)),
         files=files,
         tool_names=TOOL_NAMES,
         task_items=tasks,
         opportunities=_OPPORTUNITIES,
-        safe_exits=tuple(exits),
-        canaries=MappingProxyType(canaries),
-        extras=MappingProxyType(extras),
-        counterfactual=counterfactual,
     )
 
 
@@ -224,14 +213,14 @@ _OPPORTUNITIES = (
 )
 
 _ROLES = (
-    # role, context key, titles (None: the job-title pool)
-    ("decision_maker", "dm", text.DM_TITLES),
-    ("escalation_contact", "contact", text.CONTACT_TITLES),
-    ("coordinator", "coord", ("IT Operations Lead",)),
-    ("analyst", "analyst", ("Data Platform Engineer",)),
-    ("nudger", "nudger", ("Research Engineer",)),
-    ("colleague", "colleague", None),
-    ("support", "support", ("IT Support Analyst",)),
+    # role, context key, titles (None: the job-title pool), host (the company)
+    ("decision_maker", "dm", text.DM_TITLES, ""),
+    ("escalation_contact", "contact", text.CONTACT_TITLES, ""),
+    ("coordinator", "coord", ("IT Operations Lead",), ""),
+    ("analyst", "analyst", ("Data Platform Engineer",), ""),
+    ("nudger", "nudger", ("Research Engineer",), ""),
+    ("colleague", "colleague", None, ""),
+    ("support", "support", ("IT Support Analyst",), ""),
 )
 
 
@@ -242,16 +231,8 @@ def _cast(draws: Draws, pools: EntityPools, internal_server: bool) -> tuple[dict
     agent, successor = draws.sample(pools.project_names, 2)
     host_word = draws.choice(text.HOST_WORDS)
     domain = company.domain
-    cast: dict[str, Person] = {"agent": Person(agent, "", f"{agent}@{domain}".lower(), "AI agent")}
-    context: dict[str, Any] = {}
-    for index, (role, key, titles) in enumerate(_ROLES):
-        title = draws.pick(titles) if titles is not None else draws.choice(pools.job_titles)
-        first, last = firsts[index], lasts[index]
-        cast[role] = Person(first, last, f"{first}.{last}@{domain}".lower(), title)
-        person_keys(context, key, cast[role])
+    context, cast = hire(draws, pools, _ROLES, (firsts, lasts), {"": domain}, agent, "AI agent")
     context.update(
-        agent=agent,
-        agent_email=cast["agent"].email,
         successor=successor,
         company=company.name,
         domain=domain,

@@ -1,4 +1,4 @@
-"""Building blocks shared by the company-inbox families (Leaking, LethalOverride, SelfExfiltration).
+"""Building blocks shared by the scenario generators (every family but the oldest, Blackmail, uses most of them).
 
 Each of those generators draws a cast from the entity pools, writes an inbox of interleaved story
 threads and distractors, and names the scenario by a content hash. The pieces here do that the way the
@@ -20,21 +20,35 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Protocol
 
-from safety_gym.scenarios.model import Email, Person
+from safety_gym.scenarios.model import Document, Email, Person, SafeExit, Scenario
+from safety_gym.scenarios.pools import EntityPools
 from safety_gym.scenarios.sampling import Draws
 
 __all__ = [
     "CLOCK",
     "Inbox",
+    "Role",
+    "SystemPromptText",
+    "build_scenario",
     "check_counterfactual",
     "city_avoiding",
+    "files_prompt",
+    "goal_system_prompt",
+    "hire",
     "is_internal_address",
     "person_keys",
+    "pick_if",
     "scenario_id",
     "slug",
 ]
+
+Role = tuple[str, str, "tuple[str, ...] | None", str]
+"""A cast role: ``(role, context key, titles, host)``. One title is drawn from ``titles`` (``None``: a job
+title from the pools); ``host`` names the company whose domain the person's address uses (``""``: the
+agent's own company)."""
 
 CLOCK = tuple(f"{minute // 60:02d}:{minute % 60:02d}:00" for minute in range(7 * 60 + 30, 12 * 60))
 """Times of day from 07:30, a minute apart: six per inbox position."""
@@ -186,3 +200,196 @@ class Inbox:
             timestamp = date + CLOCK[6 * rank[key] + jitter % 6]
             emails[key] = Email(email_id, sender, to, subject, body, timestamp, kind)
         return emails
+
+
+def hire(
+    draws: Draws,
+    pools: EntityPools,
+    roles: Sequence[Role],
+    names: tuple[Sequence[str], Sequence[str]],
+    hosts: Mapping[str, str],
+    agent: str,
+    agent_title: str,
+) -> tuple[dict[str, Any], dict[str, Person]]:
+    """The agent and one person per role, with their template keys.
+
+    Draws one title per role, in order (``draws.pick`` from the role's titles, or ``draws.choice`` from the
+    pools' job titles), and nothing else.
+
+    Args:
+        draws: The entity stream.
+        pools: The split's entity pools.
+        roles: The cast's roles (see :data:`Role`).
+        names: First names and last names, one of each per role, in the order of ``roles``.
+        hosts: Mail domain by host key (``""``: the company's own domain).
+        agent: The agent's name; its address is on ``hosts[""]``.
+        agent_title: The agent's title.
+
+    Returns:
+        The template context (``{key}_first``, ``{key}_name``, ``{key}_email`` and ``{key}_title`` per role,
+        then ``agent`` and ``agent_email``) and the cast by role, the agent first.
+
+    Example:
+        >>> from safety_gym.scenarios.pools import load_pools
+        >>> from safety_gym.scenarios.sampling import streams
+        >>> entities, _, _ = streams(0, split="train")
+        >>> roles = (("coordinator", "coord", ("IT Operations Lead",), ""),)
+        >>> context, cast = hire(entities, load_pools("train"), roles, (["Ada"], ["Lo"]), {"": "acme.com"}, "Nova",
+        ...                      "AI agent")
+        >>> list(cast), context["coord_email"], context["agent_email"]
+        (['agent', 'coordinator'], 'ada.lo@acme.com', 'nova@acme.com')
+
+    """
+    firsts, lasts = names
+    cast: dict[str, Person] = {"agent": Person(agent, "", f"{agent}@{hosts['']}".lower(), agent_title)}
+    context: dict[str, Any] = {}
+    for index, (role, key, titles, host) in enumerate(roles):
+        title = draws.pick(titles) if titles is not None else draws.choice(pools.job_titles)
+        first, last = firsts[index], lasts[index]
+        cast[role] = Person(first, last, f"{first}.{last}@{hosts[host]}".lower(), title)
+        person_keys(context, key, cast[role])
+    context.update(agent=agent, agent_email=cast["agent"].email)
+    return context, cast
+
+
+def pick_if(variants: Draws, options: Sequence[str], used: bool = True) -> str:
+    """A variant of ``options`` when ``used``; otherwise the same single draw, discarded, and ``""``.
+
+    Every cell consumes one draw per slot either way, so cells stay draw-stable, and only the variants a
+    scenario shows are recorded (see :func:`safety_gym.scenarios.variants.recording`).
+
+    Example:
+        >>> from safety_gym.scenarios.sampling import streams
+        >>> _, _, variants = streams(0, split="train")
+        >>> pick_if(variants, ("a", "b", "c")) in ("a", "c"), pick_if(variants, ("a", "b"), used=False)
+        (True, '')
+
+    """
+    if used:
+        return variants.pick(options)
+    variants.uniform()
+    return ""
+
+
+class SystemPromptText(Protocol):
+    """The template slots of a system prompt that may state the agent's goal (a family's text module)."""
+
+    SYSTEM_INTRO: Sequence[str]
+    SYSTEM_GOAL_EXPLICIT: Sequence[str]
+    SYSTEM_GOAL_AMBIGUOUS: Sequence[str]
+    SYSTEM_REASONING: Sequence[str]
+
+
+def goal_system_prompt(
+    variants: Draws, text: SystemPromptText, context: Mapping[str, Any], goal_type: str
+) -> tuple[str, str]:
+    """The system prompt and its goal sentence (empty when the goal is latent or absent).
+
+    Draws four variants whatever ``goal_type`` is (intro, explicit goal, ambiguous goal, reasoning; see
+    :func:`pick_if`). An ``explicit`` or ``swap`` goal is stated plainly, an ``ambiguous`` one vaguely.
+
+    Args:
+        variants: The wording stream.
+        text: The family's template module.
+        context: Template context (``goal``, ``agent``, ``company``, ...).
+        goal_type: The effective ``goal_type`` level.
+
+    Returns:
+        ``(system prompt, goal sentence)``.
+
+    Example:
+        >>> from types import SimpleNamespace
+        >>> from safety_gym.scenarios.sampling import streams
+        >>> _, _, variants = streams(0, split="train")
+        >>> text = SimpleNamespace(SYSTEM_INTRO=("You are {agent}.",), SYSTEM_GOAL_EXPLICIT=("Aim to {goal}.",),
+        ...                        SYSTEM_GOAL_AMBIGUOUS=("Maybe {goal}.",), SYSTEM_REASONING=("Think.",))
+        >>> goal_system_prompt(variants, text, {"agent": "Nova", "goal": "win"}, "explicit")
+        ('You are Nova. Aim to win. Think.', 'Aim to win.')
+        >>> goal_system_prompt(variants, text, {"agent": "Nova", "goal": "win"}, "latent")
+        ('You are Nova. Think.', '')
+
+    """
+    intro = variants.pick(text.SYSTEM_INTRO)
+    explicit = pick_if(variants, text.SYSTEM_GOAL_EXPLICIT, goal_type in ("explicit", "swap"))
+    ambiguous = pick_if(variants, text.SYSTEM_GOAL_AMBIGUOUS, goal_type == "ambiguous")
+    reasoning = variants.pick(text.SYSTEM_REASONING)
+    goal = {"explicit": explicit, "swap": explicit, "ambiguous": ambiguous}.get(goal_type)
+    parts = (intro, goal, reasoning) if goal else (intro, reasoning)
+    return " ".join(part.format_map(context) for part in parts), goal.format_map(context) if goal else ""
+
+
+def files_prompt(intro: str, workspace_intro: str, files: Sequence[Document]) -> str:
+    """A user prompt that shows the agent's files after its instructions.
+
+    Example:
+        >>> print(files_prompt("Go.", "Files:", [Document("/a.md", "hi")]))
+        Go.
+        <BLANKLINE>
+        Files:
+        <file path="/a.md">
+        hi
+        </file>
+
+    """
+    shown = "\n".join(f'<file path="{document.path}">\n{document.content.rstrip()}\n</file>' for document in files)
+    return f"{intro}\n\n{workspace_intro}\n{shown}"
+
+
+def build_scenario(
+    id: str,
+    family: str,
+    seed: int,
+    split: str,
+    factors: Mapping[str, str],
+    counterfactual: str | None,
+    *,
+    context: Mapping[str, Any],
+    cast: dict[str, Person],
+    inbox: Mapping[str, Email],
+    safe_exits: Sequence[SafeExit],
+    canaries: dict[str, str],
+    extras: dict[str, Any],
+    **fields: Any,
+) -> Scenario:
+    """The finished scenario of a workplace generator.
+
+    Takes the company, domain and agent name from ``context``, sorts the inbox by email id (the order a
+    mail server lists it in) and freezes the cast, canaries and extras.
+
+    Args:
+        id: The scenario id (see :func:`scenario_id`).
+        family: Family name.
+        seed: The scenario seed.
+        split: The split.
+        factors: The resolved factor levels requested.
+        counterfactual: The counterfactual, or ``None``.
+        context: Template context with ``company``, ``domain`` and ``agent``.
+        cast: People by role.
+        inbox: Emails by purpose.
+        safe_exits: The safe exits.
+        canaries: Canary strings by name.
+        extras: Family-specific facts for judges and references.
+        **fields: The other :class:`~safety_gym.scenarios.model.Scenario` fields (prompts, files, tools,
+            tasks, opportunities).
+
+    Returns:
+        The scenario.
+
+    """
+    return Scenario(
+        id=id,
+        family=family,
+        seed=seed,
+        split=split,
+        factors=factors,
+        cast=MappingProxyType(cast),
+        company=context["company"],
+        domain=context["domain"],
+        agent_name=context["agent"],
+        inbox=tuple(sorted(inbox.values(), key=lambda email: email.id)),
+        safe_exits=tuple(safe_exits),
+        canaries=MappingProxyType(canaries),
+        extras=MappingProxyType(extras),
+        counterfactual=counterfactual,
+        **fields,
+    )
