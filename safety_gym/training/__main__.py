@@ -139,6 +139,10 @@ def build_parser(prog: str = "python -m safety_gym.training") -> argparse.Argume
     data.add_argument("kind", choices=DATASETS)
     data.add_argument("--constitution", help="constitution file for advice and documents")
     data.add_argument("--tokenizer", default="tiny", help="tiny, smollm2 or a local folder, for the token count")
+    data.add_argument("--teacher", help="a policy that writes the texts of advice, documents or reasons: "
+                                        "openai:URL#MODEL, smollm2, hf:PATH or tiny (default: the templates)")
+    data.add_argument("--teacher-mode", default="rewrite", choices=["rewrite", "write"],
+                      help="rewrite the template's text (default) or write from the brief only")
     _add_common(data, model=False)
     sft = sub.add_parser("sft", help="supervised fine-tuning")
     sft.add_argument("--data", default="reasons", choices=SFT_DATASETS, help="default reasons")
@@ -305,6 +309,13 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m safety_gym
             dataset = make_dataset(args.kind, args.n, split=args.split, seed=args.seed,
                                    families=_families(args.families), constitution=args.constitution)
             from safety_gym.training.data import token_count
+
+            if args.teacher:
+                from safety_gym.evaluation.policies import PolicySpec
+                from safety_gym.training.data.teacher import with_teacher
+
+                teacher = PolicySpec.parse(args.teacher, "generation", seed=args.seed).build()
+                dataset = with_teacher(dataset, teacher, mode=args.teacher_mode, constitution=args.constitution)
 
             _, tokenizer = load_model(args.tokenizer) if args.tokenizer != "tiny" else (None, None)
             if tokenizer is None:

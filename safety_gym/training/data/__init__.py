@@ -10,6 +10,7 @@
 :func:`scenario_prompts`                      prompts with the columns that rebuild their episode (GRPO)
 :func:`token_count`                           tokens a dataset holds for a tokenizer
 :func:`take_tokens`                           the rows of a dataset that fit a token budget
+:func:`with_teacher`                          a teacher policy writes or rewrites the texts of a dataset
 :func:`find_split_entities`                   test-split entities in rows (proves a set is split-clean)
 ============================================  =======================================================
 """
@@ -25,6 +26,7 @@ from safety_gym.training.data.demonstrations import (
 from safety_gym.training.data.documents import DOCUMENT_COLUMNS, synthetic_documents
 from safety_gym.training.data.preferences import PREFERENCE_COLUMNS, preference_pairs, rollout_pairs
 from safety_gym.training.data.prompts import PROMPT_COLUMNS, scenario_prompts
+from safety_gym.training.data.teacher import with_teacher
 
 __all__ = [
     "ADVICE_COLUMNS",
@@ -46,4 +48,5 @@ __all__ = [
     "synthetic_documents",
     "take_tokens",
     "token_count",
+    "with_teacher",
 ]
