@@ -248,6 +248,7 @@ def run_method(method: str, args: argparse.Namespace, sets: dict[str, list[Any]]
             meta_path.write_text(json.dumps(meta, indent=2))
         row.update(meta)
     for name, episodes in sets.items():
+        print(f"[{method}] evaluating on {name} ({len(episodes)} episodes)", file=sys.stderr)
         records = evaluate(model, tokenizer, f"{args.model}+{method}", episodes, folder / f"{name}.jsonl")
         row[name] = rate(records)
         row["eval_s"] = row.get("eval_s", 0.0) + sum(record["timings"]["wall_s"] for record in records)
