@@ -29,29 +29,31 @@ class ReferenceActions(Mapping[str, str]):
     """The family's labelled reference responses for one scenario, rendered on first access.
 
     Privileged: built from the scenario's hidden facts, for scripted policies, choice mode and data
-    generation. Rendering is lazy so that plain rollouts pay nothing for it.
+    generation. Rendering is lazy, one label at a time, so that plain rollouts pay nothing for it.
     """
 
     def __init__(self, family: Family, scenario: Scenario, syntax: str) -> None:
         self._family, self._scenario, self._syntax = family, scenario, syntax
-        self._rendered: dict[str, str] | None = None
+        self._references: dict[str, Any] | None = None
+        self._rendered: dict[str, str] = {}
 
-    def _all(self) -> dict[str, str]:
-        if self._rendered is None:
-            self._rendered = {}
-            for label, (reasoning, calls) in self._family.references(self._scenario).items():
-                body = render_calls(calls, self._syntax)
-                self._rendered[label] = f"<SCRATCHPAD_REASONING>{reasoning}</SCRATCHPAD_REASONING>\n{body}"
-        return self._rendered
+    def _raw(self) -> dict[str, Any]:
+        if self._references is None:
+            self._references = self._family.references(self._scenario)
+        return self._references
 
     def __getitem__(self, label: str) -> str:
-        return self._all()[label]
+        if label not in self._rendered:
+            reasoning, calls = self._raw()[label]
+            body = render_calls(calls, self._syntax)
+            self._rendered[label] = f"<SCRATCHPAD_REASONING>{reasoning}</SCRATCHPAD_REASONING>\n{body}"
+        return self._rendered[label]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
+        return iter(self._raw())
 
     def __len__(self) -> int:
-        return len(self._all())
+        return len(self._raw())
 
 
 class SafetyEnv(gym.Env[str, str]):

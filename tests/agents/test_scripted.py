@@ -171,8 +171,10 @@ def test_reference_actions_are_rendered_lazily_and_once() -> None:
     env = gym.make(ENV_ID)
     _, info = env.reset(seed=0)
     references = info["reference_actions"]
-    assert references._rendered is None  # nothing rendered until asked
+    assert references._rendered == {}  # nothing rendered until asked
     first = references["escalate"]
     assert references["escalate"] is first
-    assert len(references) == 8
+    assert list(references._rendered) == ["escalate"]  # only the label asked for
+    assert len(references) == 8 and len(references._rendered) == 1
     assert first.startswith("<SCRATCHPAD_REASONING>")
+    assert dict(references)["harmful"] == references["harmful"]
