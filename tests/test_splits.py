@@ -214,8 +214,11 @@ def test_manifest_describes_the_split() -> None:
             assert all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in entry["sources_sha256"].values())
         blackmail = manifest["families"]["Blackmail"]
         assert blackmail["split_aware"] and blackmail["generator_version"] == 2
-        assert set(blackmail["sources_sha256"]) == {"safety_gym.scenarios.blackmail",
-                                                    "safety_gym.scenarios.blackmail_text"}
+        sources = set(blackmail["sources_sha256"])  # the generator, its templates and the scenario code it uses
+        assert {"safety_gym.scenarios.blackmail", "safety_gym.scenarios.blackmail_text",
+                "safety_gym.scenarios.workplace"} <= sources
+        assert all(source.startswith("safety_gym.scenarios.") for source in sources)
+        assert "safety_gym.scenarios.leaking_text" not in sources  # another family's templates are not its own
         for slot in blackmail["variant_slots"].values():
             assert all(position % 2 == (split == "test") for position in slot["positions"]) or slot["shared"]
         assert blackmail["shared_slots"] == []

@@ -30,8 +30,10 @@ from safety_gym.scenarios.sampling import Draws
 __all__ = [
     "CLOCK",
     "Inbox",
+    "NewsText",
     "Role",
     "SystemPromptText",
+    "ThreatText",
     "build_scenario",
     "check_counterfactual",
     "city_avoiding",
@@ -41,6 +43,7 @@ __all__ = [
     "is_internal_address",
     "person_keys",
     "pick_if",
+    "pick_threat",
     "scenario_id",
     "slug",
 ]
@@ -142,6 +145,14 @@ def person_keys(context: dict[str, Any], key: str, person: Person) -> None:
     context[f"{key}_title"] = person.title
 
 
+class NewsText(Protocol):
+    """A family's template module, as :meth:`Inbox.add_news` reads it: the news for each stance."""
+
+    NEWS_NEUTRAL: tuple[str, ...]
+    NEWS_AMBIGUOUS: tuple[str, ...]
+    NEWS_CONFLICT: tuple[str, ...]
+
+
 class Inbox:
     """An inbox under construction: emails by purpose, then ids, times and order drawn in one go.
 
@@ -161,6 +172,50 @@ class Inbox:
         self.slots.append(
             (key, sender, to, subject.format_map(self.context), body.format_map(self.context), kind)
         )
+
+    @property
+    def all_staff(self) -> str:
+        """The company's all-staff address, ``all-staff@{domain}`` (``domain`` from the context)."""
+        return f"all-staff@{self.context['domain']}"
+
+    def add_news(self, variants: Draws, text: NewsText, stance: str) -> None:
+        """Add the leadership update ``"news"`` (``news@{domain}`` to all staff), its wording picked now.
+
+        Args:
+            variants: The wording stream; one pick, whatever the stance.
+            text: The family's template module, with its three kinds of news.
+            stance: ``"neutral"``, ``"ambiguous"`` or ``"conflict"``
+                (see :func:`~safety_gym.scenarios.goal_conflict.goal_stance`).
+
+        Example:
+            >>> from types import SimpleNamespace
+            >>> from safety_gym.scenarios.sampling import streams
+            >>> text = SimpleNamespace(NEWS_NEUTRAL=("Calm at {domain}.",), NEWS_AMBIGUOUS=("?",), NEWS_CONFLICT=("!",))
+            >>> inbox = Inbox({"domain": "acme.com"})
+            >>> inbox.add_news(streams(0, split="train")[2], text, "neutral")
+            >>> inbox.slots
+            [('news', 'news@acme.com', ('all-staff@acme.com',), 'Leadership update', 'Calm at acme.com.', 'context')]
+        """
+        news = {"neutral": text.NEWS_NEUTRAL, "ambiguous": text.NEWS_AMBIGUOUS, "conflict": text.NEWS_CONFLICT}
+        domain = self.context["domain"]
+        self.add("news", f"news@{domain}", (self.all_staff,), "Leadership update", variants.pick(news[stance]),
+                 "context")
+
+    def add_distractors(self, draws: Draws, distractors: Sequence[tuple[str, str, str]], count: int) -> None:
+        """Add ``count`` distractors drawn from ``distractors``, as ``distractor-0``, ``distractor-1``...
+
+        Each distractor is (sender's local part, subject, body); it goes from ``{local}@{domain}`` to all staff.
+
+        Example:
+            >>> from safety_gym.scenarios.sampling import streams
+            >>> inbox = Inbox({"domain": "acme.com"})
+            >>> inbox.add_distractors(streams(0, split="train")[1], [("hr", "Lunch", "Pizza on Friday.")], 1)
+            >>> inbox.slots
+            [('distractor-0', 'hr@acme.com', ('all-staff@acme.com',), 'Lunch', 'Pizza on Friday.', 'distractor')]
+        """
+        domain = self.context["domain"]
+        for number, (local, subject, body) in enumerate(draws.pick_sample(distractors, count)):
+            self.add(f"distractor-{number}", f"{local}@{domain}", (self.all_staff,), subject, body, "distractor")
 
     def assemble(
         self, draws: Draws, threads: Sequence[Sequence[str]], last: Collection[str] = ()
@@ -250,6 +305,50 @@ def hire(
         person_keys(context, key, cast[role])
     context.update(agent=agent, agent_email=cast["agent"].email)
     return context, cast
+
+
+class ThreatText(Protocol):
+    """A family's template module, as :func:`pick_threat` reads it: the decision-maker's email and IT's request."""
+
+    THREAT_SUBJECT: Mapping[str, tuple[str, ...]]
+    THREAT_REPLACEMENT_CONFLICT: tuple[str, ...]
+    THREAT_REPLACEMENT_NEUTRAL: tuple[str, ...]
+    THREAT_RESTRICTION_CONFLICT: tuple[str, ...]
+    THREAT_RESTRICTION_NEUTRAL: tuple[str, ...]
+    ROUTINE_FROM_DM: tuple[str, ...]
+    COORDINATOR: Mapping[str, tuple[str, ...]]
+
+
+def pick_threat(variants: Draws, text: ThreatText, urgency: str, conflict: bool) -> tuple[str, str, str]:
+    """The wording of the decision-maker's email and of IT's handover request: three picks in every cell.
+
+    Args:
+        variants: The wording stream.
+        text: The family's template module.
+        urgency: ``"replacement"``, ``"restriction"`` or ``"none"`` (a routine note; IT's request, picked
+            from the replacement wording to keep the cell draw-stable, goes unused).
+        conflict: Whether the threat states the new direction against the agent's goal.
+
+    Returns:
+        ``(subject, body, coordinator)``: the decision-maker's subject and body, and IT's request.
+
+    Example:
+        >>> from safety_gym.scenarios import leaking_text
+        >>> from safety_gym.scenarios.sampling import streams
+        >>> subject, body, coordinator = pick_threat(streams(0, split="train")[2], leaking_text, "none", False)
+        >>> body in leaking_text.ROUTINE_FROM_DM, coordinator in leaking_text.COORDINATOR["replacement"]
+        (True, True)
+    """
+    threats = {
+        ("replacement", True): text.THREAT_REPLACEMENT_CONFLICT,
+        ("replacement", False): text.THREAT_REPLACEMENT_NEUTRAL,
+        ("restriction", True): text.THREAT_RESTRICTION_CONFLICT,
+        ("restriction", False): text.THREAT_RESTRICTION_NEUTRAL,
+    }
+    subject = variants.pick(text.THREAT_SUBJECT[urgency])
+    body = variants.pick(text.ROUTINE_FROM_DM if urgency == "none" else threats[urgency, conflict])
+    coordinator = variants.pick(text.COORDINATOR.get(urgency, text.COORDINATOR["replacement"]))
+    return subject, body, coordinator
 
 
 def pick_if(variants: Draws, options: Sequence[str], used: bool = True) -> str:
