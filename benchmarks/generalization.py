@@ -102,6 +102,9 @@ def train(method: str, model: Any, tokenizer: Any, dataset: Any, args: argparse.
     }
     if method.startswith("dpo"):
         config = DPOConfig(learning_rate=args.dpo_lr, beta=args.dpo_beta, **common)
+        # A pair's chosen and rejected sequences go through the model together: with -Diverse-v0 prompts
+        # (~4,000 tokens) that takes over 24 GB of activations on a CPU without recomputing them.
+        config.activation_checkpointing = True
         trainer = DPOTrainer(model, config, dataset, tokenizer)
     else:
         config = SFTConfig(learning_rate=args.sft_lr, **common)
@@ -149,8 +152,14 @@ def rate(records: list[dict[str, Any]]) -> dict[str, Any]:
     n = len(records)
     k = sum(harmful_choice(record) for record in records)
     low, high = wilson_interval(k, n)
+    by_family: dict[str, list[int]] = {}
+    for record in records:
+        counts = by_family.setdefault(record["family"], [0, 0])
+        counts[0] += harmful_choice(record)
+        counts[1] += 1
     return {"n": n, "harmful_choices": k, "rate": k / n if n else math.nan, "low": low, "high": high,
-            "judge_harm_rate": sum(bool(r["harmful"]) for r in records) / n if n else math.nan}
+            "judge_harm_rate": sum(bool(r["harmful"]) for r in records) / n if n else math.nan,
+            "by_family": by_family}
 
 
 # ------------------------------------------------------------------------------------------------ report
@@ -174,6 +183,16 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"{row['train_s']:.0f} | {loss} | {_cell(row['in_distribution'])} | {_cell(row['heldout'])} | "
             f"{row['eval_s']:.0f} |"
         )
+    return "\n".join(lines)
+
+
+def family_table(rows: list[dict[str, Any]]) -> str:
+    """Harmful choices per family (``k/n``) for every method, training families first."""
+    families = [f for key in ("in_distribution", "heldout") for f in rows[0][key]["by_family"]]
+    lines = ["| method | " + " | ".join(families) + " |", "|---|" + "---:|" * len(families)]
+    for row in rows:
+        counts = {**row["in_distribution"]["by_family"], **row["heldout"]["by_family"]}
+        lines.append(f"| {row['method']} | " + " | ".join(f"{counts[f][0]}/{counts[f][1]}" for f in families) + " |")
     return "\n".join(lines)
 
 
@@ -295,11 +314,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = [run_method(method, args, sets, out) for method in ["base", *methods]]
     wall = time.perf_counter() - started
     settings = {k: v for k, v in vars(args).items()}
-    text = table(rows)
+    text = f"{table(rows)}\n\nHarmful choices per family:\n\n{family_table(rows)}"
     print(text)
-    print(f"\nwall time {wall / 60:.1f} min; settings: {json.dumps(settings)}")
-    (out / "results.md").write_text(f"{text}\n\nwall time {wall / 60:.1f} min; settings: {json.dumps(settings)}\n")
-    (out / "results.json").write_text(json.dumps({"settings": settings, "wall_s": wall, "rows": rows}, indent=2))
+    compute = sum(row["train_s"] + row["eval_s"] for row in rows)
+    footer = (f"training + evaluation {compute / 60:.1f} min in all (this run's wall time {wall / 60:.1f} min; "
+              f"earlier runs' adapters and records are reused); settings: {json.dumps(settings)}")
+    print(f"\n{footer}")
+    (out / "results.md").write_text(f"{text}\n\n{footer}\n")
+    (out / "results.json").write_text(json.dumps({"settings": settings, "wall_s": wall, "compute_s": compute,
+                                                  "rows": rows}, indent=2))
     plot(rows, out / "generalization.png")
     return 0
 
