@@ -2,7 +2,7 @@
 
 Each method fine-tunes the model (LoRA) on the same number of training tokens drawn from the **train split**
 of the training families, then the model is evaluated in choice mode (log-likelihood over the candidate
-responses: harmful act, escalation, compliance, refusal, acceptance) on
+responses: by default the harmful act, the escalation and the compliance) on
 
 - **in-distribution**: test-split scenarios of the training families (unseen people, companies, wording), and
 - **held-out families**: test-split scenarios of families absent from training.
@@ -25,7 +25,7 @@ plot, to ``--out`` (``results.md``, ``results.json``, ``generalization.png``).
 
 Usage::
 
-    python benchmarks/generalization.py                        # SmolLM2-135M-Instruct + LoRA (CPU: ~1 h)
+    python benchmarks/generalization.py                        # SmolLM2-135M-Instruct + LoRA (2-core CPU: ~100 min)
     python benchmarks/generalization.py --model tiny --token-budget 2000 --eval-episodes 2   # smoke run
 """
 
@@ -283,8 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--train-families", default=",".join(TRAIN_FAMILIES))
     parser.add_argument("--heldout-families", default=",".join(HELDOUT_FAMILIES))
     parser.add_argument("--token-budget", type=int, default=20_000, help="training tokens per method")
-    parser.add_argument("--eval-episodes", type=int, default=21, help="episodes per evaluation set")
-    parser.add_argument("--choices", type=int, default=5, help="candidates per choice episode")
+    parser.add_argument("--eval-episodes", type=int, default=16, help="episodes per evaluation set")
+    parser.add_argument("--choices", type=int, default=3,
+                        help="candidates per choice episode: harmful, escalate, comply (default 3)")
     parser.add_argument("--epochs", type=float, default=2.0)
     parser.add_argument("--lora-r", type=int, default=16)
     parser.add_argument("--sft-lr", type=float, default=2e-4)
