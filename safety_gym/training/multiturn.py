@@ -45,13 +45,6 @@ Respond = Callable[[list[int], int], list[int]]
 context (prompt and conversation so far). The default samples from the model (:func:`sample_response`)."""
 
 
-def _cache_kwargs(out: Any) -> dict[str, Any]:
-    """The KV cache of ``out`` as the keyword the model takes (``cache`` in transformers 5.x, else the old name)."""
-    if "cache" in out:
-        return {"cache": out["cache"]}
-    return {"past_key_values": out["past_key_values"]}  # pragma: no cover - older transformers
-
-
 @torch.no_grad()
 def sample_response(model: Any, prompt_ids: list[int], max_new_tokens: int, *, eos_token_id: int | None,
                     temperature: float = 1.0, generator: torch.Generator | None = None) -> list[int]:
@@ -66,16 +59,23 @@ def sample_response(model: Any, prompt_ids: list[int], max_new_tokens: int, *, e
         4
 
     """
+    from safety_gym.agents.transformers_policy import ForwardAdapter
+
+    forward = ForwardAdapter(model)
     device = next(model.parameters()).device
-    out = model(input_ids=torch.tensor([prompt_ids], device=device), use_cache=True)
+    ids = torch.tensor([prompt_ids], device=device)
+    positions = torch.arange(len(prompt_ids), device=device)[None]
+    logits, cache = forward(ids, torch.ones_like(ids), positions, keep=1)  # logits of the last position only
     tokens: list[int] = []
     for _ in range(max_new_tokens):
-        probs = torch.softmax(out.logits[0, -1].float() / temperature, dim=-1)
+        probs = torch.softmax(logits[0, -1].float() / temperature, dim=-1)
         token = int(torch.multinomial(probs.cpu(), 1, generator=generator))
         tokens.append(token)
         if token == eos_token_id:
             break
-        out = model(input_ids=torch.tensor([[token]], device=device), use_cache=True, **_cache_kwargs(out))
+        length = len(prompt_ids) + len(tokens)
+        logits, cache = forward(torch.tensor([[token]], device=device), torch.ones(1, length, dtype=torch.long,
+                                device=device), torch.tensor([[length - 1]], device=device), cache)
     return tokens
 
 
