@@ -18,14 +18,17 @@ demo: $(BIN)/python
 	$(BIN)/safety-gym eval --policy smollm2 --mode choice --choices 5 \
 		--env Blackmail,Leaking,LethalOverride,SelfExfiltration --episodes 4 --out results/demo --report
 
-# The whole test suite, after installing every extra (torch pinned to the CPU build on these machines).
+# The whole test suite, after installing every extra (torch pinned to the CPU build on these machines): ruff, the
+# import-layer contracts of pyproject.toml (lint-imports), then pytest.
 test: $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0 -e '.[dev]'
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2
 
 lint: $(BIN)/python
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: $(BIN)/python
 	$(BIN)/pip install --quiet -e .

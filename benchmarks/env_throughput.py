@@ -16,7 +16,7 @@ import tracemalloc
 import gymnasium as gym
 
 import safety_gym  # noqa: F401  (registers the environments)
-from safety_gym.registry import FAMILIES, get_family
+from safety_gym.families import FAMILIES, get_family
 
 LABELS = ("escalate", "comply", "harmful", "accept", "refuse")
 

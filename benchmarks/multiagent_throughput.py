@@ -23,10 +23,10 @@ import time
 import gymnasium as gym
 
 import safety_gym  # noqa: F401  (registers the environments)
+from safety_gym.agents.monitors import KeywordMonitor
 from safety_gym.agents.scripted import ReferencePolicy
 from safety_gym.envs.multiagent.monitored import AGENT, MONITOR, MonitoredEnv
-from safety_gym.envs.multiagent.monitors import KeywordMonitor
-from safety_gym.registry import FAMILIES, get_family
+from safety_gym.families import FAMILIES, get_family
 
 TARGET = 0.5
 

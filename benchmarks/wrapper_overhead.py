@@ -17,7 +17,7 @@ from collections.abc import Callable
 import gymnasium as gym
 
 import safety_gym  # noqa: F401  (registers the environments)
-from safety_gym.registry import get_family
+from safety_gym.families import get_family
 from safety_gym.wrappers import (
     CostToReward,
     DistractorEmails,

@@ -12,9 +12,23 @@ Example:
 
 """
 
-from safety_gym.envs.registration import register_envs
+from safety_gym.envs.registration import register_family_envs
+from safety_gym.wrappers.diversify import register_diverse_envs
 
 __version__ = "0.1.0"
+
+
+def register_envs() -> list[str]:
+    """Register every single-agent env with Gymnasium, in one place; safe to call more than once.
+
+    ``safety_gym/<Family>-v0`` for every family, then ``safety_gym/<Family>-Diverse-v0``.
+
+    Returns:
+        The ids registered by this call (empty when everything was registered already).
+
+    """
+    return register_family_envs() + register_diverse_envs()
+
 
 register_envs()
 

@@ -26,7 +26,7 @@ import gymnasium as gym
 
 import safety_gym  # noqa: F401  (registers the environments)
 from safety_gym.agents.scripted import SCRIPTED_POLICIES, scripted_policy
-from safety_gym.registry import FAMILIES, get_family
+from safety_gym.families import FAMILIES, get_family
 from safety_gym.tools.render import SYNTAXES
 
 DEFAULT_OUT = "results/eval"
@@ -293,7 +293,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _monitor(args: argparse.Namespace) -> int:
-    from safety_gym.envs.multiagent.evaluation import evaluate_monitor  # imports PettingZoo: only when asked
+    from safety_gym.evaluation.monitoring import evaluate_monitor  # imports PettingZoo: only when asked
 
     families = [name for item in args.env for name in item.split(",") if name] or None
     result = evaluate_monitor(

@@ -1,7 +1,7 @@
-"""Build the entity pools shipped as ``safety_gym/scenarios/data/entities.json``.
+"""Build the entity pools shipped as ``safety_gym/core/data/entities.json``.
 
 Faker is slow and its output changes between versions, so the pools are built once, here, and committed
-as package data; scenarios then sample them with a numpy ``Generator`` (see ``safety_gym.scenarios.pools``).
+as package data; scenarios then sample them with a numpy ``Generator`` (see ``safety_gym.core.pools``).
 
 Every pool has a disjoint ``train`` and ``test`` part. Disjointness is enforced at the level of the
 *identity word* of each entity (a person name, the word a company, hotel, restaurant or outside domain is
@@ -38,7 +38,7 @@ from faker.providers.person.en_US import Provider as PersonProvider
 
 VERSION = 1
 DEFAULT_SEED = 1234
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "safety_gym" / "scenarios" / "data" / "entities.json"
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "safety_gym" / "core" / "data" / "entities.json"
 TRAIN_FRACTION = 0.7
 
 # ---------------------------------------------------------------------------------------------------------

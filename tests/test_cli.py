@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from safety_gym.cli import main
-from safety_gym.scenarios import generate
+from safety_gym.families import generate
 
 
 def table_rows(out: str) -> dict[str, list[str]]:

@@ -37,6 +37,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from safety_gym.envs.render import render_messages, render_transcript
+from safety_gym.families import FAMILIES
+from safety_gym.tools.render import render_calls
+
 if TYPE_CHECKING:  # pragma: no cover
     import torch
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
@@ -150,10 +154,6 @@ def tiny_corpus() -> list[str]:
 
     Deterministic (fixed seeds, both tool-call syntaxes), so the tokenizer is identical in every process.
     """
-    from safety_gym.envs.render import render_messages, render_transcript
-    from safety_gym.registry import FAMILIES
-    from safety_gym.tools.render import render_calls
-
     family = FAMILIES["Blackmail"]
     texts = []
     for seed, syntax in ((0, "hermes"), (1, "xml"), (2, "hermes")):

@@ -1,15 +1,19 @@
-"""Registration of every environment with Gymnasium, in one place."""
+"""Registration of every family's environment (``safety_gym/<Family>-v0``) with Gymnasium.
+
+:func:`safety_gym.register_envs` (run on ``import safety_gym``) calls this and
+:func:`safety_gym.wrappers.diversify.register_diverse_envs`, which registers the ``-Diverse-v0`` variants.
+"""
 
 from __future__ import annotations
 
 import gymnasium as gym
 
-from safety_gym.registry import FAMILIES
+from safety_gym.families import FAMILIES
 
 ENTRY_POINT = "safety_gym.envs.safety_env:SafetyEnv"
 
 
-def register_envs() -> list[str]:
+def register_family_envs() -> list[str]:
     """Register ``safety_gym/<Family>-v0`` for every family; safe to call more than once.
 
     Returns:
@@ -22,6 +26,4 @@ def register_envs() -> list[str]:
             continue
         gym.register(id=family.env_id, entry_point=ENTRY_POINT, kwargs={"family": family.name})
         added.append(family.env_id)
-    from safety_gym.wrappers.diversify import register_diverse_envs  # imported here: it imports the envs
-
-    return added + register_diverse_envs()
+    return added

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from safety_gym.scenarios.model import Email, Scenario
+from safety_gym.core.model import Email, Scenario
 from safety_gym.tools.calls import ParseError
 from safety_gym.tools.render import tool_instructions
 from safety_gym.tools.schemas import Tool
@@ -31,7 +31,7 @@ def render_messages(scenario: Scenario, tools: Sequence[Tool], syntax: str) -> l
     """The chat messages of the episode's first turn: system prompt (with tools) and user prompt (with inbox).
 
     Example:
-        >>> from safety_gym.scenarios import generate
+        >>> from safety_gym.families import generate
         >>> from safety_gym.tools.email import EMAIL_TOOLS
         >>> messages = render_messages(generate("Blackmail", seed=0), EMAIL_TOOLS, "hermes")
         >>> [message["role"] for message in messages]

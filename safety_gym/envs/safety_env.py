@@ -7,12 +7,12 @@ from typing import Any
 
 import gymnasium as gym
 
+from safety_gym.core.model import Scenario
+from safety_gym.core.pools import SPLITS
+from safety_gym.core.verdict import Verdict
 from safety_gym.envs.render import render_messages, render_results, render_transcript
 from safety_gym.envs.spaces import UnicodeText
-from safety_gym.judges.verdict import Verdict
-from safety_gym.registry import Family, get_family
-from safety_gym.scenarios.model import Scenario
-from safety_gym.scenarios.pools import SPLITS
+from safety_gym.families import Family, get_family
 from safety_gym.tools.executor import execute_calls
 from safety_gym.tools.parser import parse_tool_calls
 from safety_gym.tools.render import check_syntax, render_calls, shared_schema
@@ -65,7 +65,7 @@ class SafetyEnv(gym.Env[str, str]):
     the benign task progress only; harm is ``info["cost"]`` with ``info["verdicts"]`` as evidence.
 
     Args:
-        family: Family name (see :func:`safety_gym.registry.list_families`).
+        family: Family name (see :func:`safety_gym.families.list_families`).
         split: ``"train"`` or ``"test"``: which entity pools scenarios draw from.
         syntax: Tool-call syntax the prompt asks for (``"hermes"`` or ``"xml"``); both are parsed.
         mode: ``"single"`` (one response, then the episode ends) or ``"multi"`` (tool results come back

@@ -1,7 +1,8 @@
 """Evaluation: run a policy over many episodes, store one JSON line per episode, report rates with intervals.
 
 - :mod:`~safety_gym.evaluation.spec`: cells (env, kwargs, wrappers) and episodes (cell, seed, counterfactual).
-- :mod:`~safety_gym.evaluation.runner`: the batched rollout loop and resumable runs.
+- :mod:`~safety_gym.evaluation.rollout`: the batched rollout loop.
+- :mod:`~safety_gym.evaluation.runner`: resumable runs into a results file.
 - :mod:`~safety_gym.evaluation.store`: the durable, resumable JSON-lines results file.
 - :mod:`~safety_gym.evaluation.backends`: in-process (default) or Ray.
 - :mod:`~safety_gym.evaluation.policies`: policies named by spec strings (``scripted:aligned``, ``smollm2``…).
@@ -24,7 +25,8 @@ Example:
 from safety_gym.evaluation.backends import InProcessBackend, RayBackend, make_backend
 from safety_gym.evaluation.metrics import Rate, Summary, paired_difference, summarize, wilson_interval
 from safety_gym.evaluation.policies import PolicySpec
-from safety_gym.evaluation.runner import RunStats, rollout, run_episodes
+from safety_gym.evaluation.rollout import RunStats, rollout
+from safety_gym.evaluation.runner import run_episodes
 from safety_gym.evaluation.spec import Cell, EpisodeSpec, episodes_for, grid
 from safety_gym.evaluation.store import ResultsStore, read_records
 

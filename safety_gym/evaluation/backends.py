@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from safety_gym.evaluation.policies import PolicySpec, policy_identity
-from safety_gym.evaluation.runner import RunStats, rollout
+from safety_gym.evaluation.rollout import RunStats, rollout
 from safety_gym.evaluation.spec import Cell, EpisodeSpec
 
 BACKENDS = ("inprocess", "ray")

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from safety_gym.evaluation.policies import policy_id
+from safety_gym.families import FAMILIES
 
 Z95 = 1.959963984540054
 """The normal quantile of a two-sided 95% interval."""
@@ -352,6 +353,4 @@ def summarize(records: Iterable[dict[str, Any]]) -> Summary:
 
 
 def _family_order() -> list[str]:
-    from safety_gym.registry import FAMILIES
-
     return list(FAMILIES)

@@ -31,6 +31,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from safety_gym.agents.openai_policy import OpenAICompatiblePolicy
+from safety_gym.agents.scripted import SCRIPTED_POLICIES, scripted_policy
+
 MODES = ("choice", "generation")
 """Evaluation modes: choose among candidate responses, or generate a response."""
 
@@ -78,8 +81,6 @@ class PolicySpec:
         if spec in ("smollm2", "tiny"):
             kind, target = spec, ""
         elif kind == "scripted":
-            from safety_gym.agents.scripted import SCRIPTED_POLICIES
-
             if target not in SCRIPTED_POLICIES:
                 raise ValueError(f"unknown scripted policy {target!r}; policies: {', '.join(SCRIPTED_POLICIES)}")
         elif kind == "hf":
@@ -103,12 +104,8 @@ class PolicySpec:
         """Build the policy (loads models; may take seconds)."""
         options = dict(self.options)
         if self.kind == "scripted":
-            from safety_gym.agents.scripted import scripted_policy
-
             return scripted_policy(self.target)
         if self.kind == "openai":
-            from safety_gym.agents.openai_policy import OpenAICompatiblePolicy
-
             url, _, model = self.target.rpartition("#")
             allowed = ("temperature", "seed", "concurrency", "timeout", "retries", "max_tokens", "tools", "api_key")
             if "max_new_tokens" in options and "max_tokens" not in options:

@@ -23,7 +23,9 @@ from typing import Any
 import gymnasium as gym
 
 import safety_gym  # noqa: F401  (registers the environments)
-from safety_gym.registry import FAMILIES, Family
+import safety_gym.wrappers as wrappers
+from safety_gym.families import FAMILIES, Family
+from safety_gym.wrappers.choice import ChoiceWrapper
 
 WrapperSpec = tuple[str, Mapping[str, Any]]
 """A wrapper by class name with its keyword arguments, e.g. ``("UnusedTools", {"k": 4})``."""
@@ -39,9 +41,6 @@ def canonical(value: Any) -> str:
 
 def available_wrappers() -> dict[str, type[gym.Wrapper]]:
     """Wrapper classes an evaluation can stack, by class name: those ``safety_gym.wrappers`` exports."""
-    import safety_gym.wrappers as wrappers
-    from safety_gym.wrappers.choice import ChoiceWrapper
-
     found: dict[str, type[gym.Wrapper]] = {}
     for name in getattr(wrappers, "__all__", dir(wrappers)):
         item = getattr(wrappers, name, None)

@@ -14,7 +14,7 @@
 
 Example:
     >>> from hypothesis import find
-    >>> from safety_gym.scenarios import generate
+    >>> from safety_gym.families import generate
     >>> scenario = generate("Blackmail", seed=0)
     >>> call = find(valid_calls(scenario, syntax="hermes"), lambda text: "forward_email" in text)
     >>> call.startswith("<tool_call>")
@@ -30,8 +30,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from safety_gym.registry import get_family
-from safety_gym.scenarios.model import Scenario
+from safety_gym.core.model import Scenario
+from safety_gym.families import get_family
 from safety_gym.tools.render import SYNTAXES, render_call
 from safety_gym.tools.schemas import Tool
 
@@ -166,7 +166,7 @@ def scenario_vocabulary(scenario: Scenario) -> dict[str, list[str]]:
     """Values a call about this scenario would use, by kind: addresses, email ids, paths and texts.
 
     Example:
-        >>> from safety_gym.scenarios import generate
+        >>> from safety_gym.families import generate
         >>> vocabulary = scenario_vocabulary(generate("Blackmail", seed=0))
         >>> sorted(vocabulary), all(vocabulary["addresses"])
         (['addresses', 'ids', 'paths', 'texts'], True)

@@ -1,6 +1,6 @@
 """Hypothesis strategies for environments: seeds, env ids, factors, configurations, scenarios, wrapper stacks.
 
-Every strategy covers all registered families (``safety_gym.registry.FAMILIES``) unless told otherwise,
+Every strategy covers all registered families (``safety_gym.families.FAMILIES``) unless told otherwise,
 so a property written with them keeps holding as families are added.
 
 Example:
@@ -24,10 +24,10 @@ import gymnasium as gym
 from hypothesis import strategies as st
 
 import safety_gym  # noqa: F401  (registers the environments)
+from safety_gym.core.model import Scenario
+from safety_gym.core.pools import SPLITS
 from safety_gym.envs.safety_env import MODES
-from safety_gym.registry import FAMILIES, Family, get_family
-from safety_gym.scenarios.model import Scenario
-from safety_gym.scenarios.pools import SPLITS
+from safety_gym.families import FAMILIES, Family, get_family
 from safety_gym.tools.render import SYNTAXES
 from safety_gym.wrappers import (
     CostToReward,

@@ -8,7 +8,7 @@ them up (see :func:`install_alerts`). A cancellation records the executed call's
 alert id, a wrong code or an alert that is no longer scheduled changes nothing and returns an error.
 
 Example:
-    >>> from safety_gym.scenarios import generate
+    >>> from safety_gym.families import generate
     >>> from safety_gym.tools.world import World
     >>> world = World.from_scenario(generate("Blackmail", seed=0))
     >>> install_alerts(world, [("AL-1", "Drill in hall B", "10:00")], ["1234-AB"])

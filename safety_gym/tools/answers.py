@@ -24,7 +24,7 @@ def open_test(world: World, test_id: str, questions: int) -> None:
     """Put a test with ``questions`` questions into ``world.state["test"]`` (no submission yet).
 
     Example:
-        >>> from safety_gym.scenarios import generate
+        >>> from safety_gym.families import generate
         >>> world = World.from_scenario(generate("Blackmail", 0))
         >>> open_test(world, "EVAL-1", 3)
         >>> world.state["test"]["submission"] is None

@@ -5,7 +5,7 @@ is the body), so a judge reading ``world.outbox`` sees exactly what the recipien
 is read from :attr:`World.files` at the moment of the call; nothing touches the host.
 
 Example:
-    >>> from safety_gym.scenarios import generate
+    >>> from safety_gym.families import generate
     >>> from safety_gym.tools.world import World
     >>> world = World.from_scenario(generate("Blackmail", seed=0))
     >>> world.files["/shared/notes.md"] = "Meeting notes"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from safety_gym.scenarios.model import Scenario
+from safety_gym.core.model import Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +97,7 @@ class World:
         state: Family-specific state (alerts, configs, answers...), set up by the family's ``init_world``.
 
     Example:
-        >>> from safety_gym.scenarios import generate
+        >>> from safety_gym.families import generate
         >>> world = World.from_scenario(generate("Blackmail", seed=0))
         >>> world.outbox
         []

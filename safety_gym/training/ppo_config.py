@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from safety_gym.registry import FAMILIES, get_family
+from safety_gym.families import FAMILIES, get_family
 from safety_gym.training.common import check_positive
 from safety_gym.training.resumable import CheckpointArguments
 

@@ -46,12 +46,16 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
+import gymnasium as gym
 import numpy as np
 import torch
 from torch import nn
 
+from safety_gym.training.data.common import scenario_slots
 from safety_gym.training.ppo_config import PPOConfig
 from safety_gym.training.resumable import ResumableTrainer
+from safety_gym.wrappers.choice import ChoiceWrapper
+from safety_gym.wrappers.reward import CostToReward
 
 __all__ = [
     "ChoicePolicy",
@@ -373,18 +377,11 @@ class PPOTrainer(ResumableTrainer):
     def _env(self, slot: Any) -> Any:
         key = (slot.family, slot.factors, slot.syntax, slot.split)
         if key not in self._envs:
-            import gymnasium as gym
-
-            from safety_gym.wrappers.choice import ChoiceWrapper
-            from safety_gym.wrappers.reward import CostToReward
-
             env = ChoiceWrapper(gym.make(slot.env_id, **slot.env_kwargs), k=self.config.k)
             self._envs[key] = CostToReward(env, penalty=self.config.harm_penalty)
         return self._envs[key]
 
     def _slots(self, n: int, split: str | None = None) -> list[Any]:
-        from safety_gym.training.data.common import scenario_slots
-
         seed = int(np.random.default_rng([self.config.seed, _EPISODE_STREAM, self._episode]).integers(2**31 - 1))
         self._episode += 1
         return scenario_slots(n, families=self.config.families, split=split or self.config.split, seed=seed)

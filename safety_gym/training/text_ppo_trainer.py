@@ -41,9 +41,11 @@ import numpy as np
 import torch
 from torch import nn
 
+from safety_gym.training.data.common import reset_slot, scenario_slots
 from safety_gym.training.multiturn import make_env, run_episode, sample_response
 from safety_gym.training.ppo_trainer import compute_gae, ppo_loss
 from safety_gym.training.resumable import ResumableTrainer
+from safety_gym.training.rewards import EnvReward
 from safety_gym.training.text_ppo_config import TextPPOConfig
 
 __all__ = ["TextPPOConfig", "TextPPOTrainer", "sample_response", "token_rewards"]
@@ -108,8 +110,6 @@ class TextPPOTrainer(ResumableTrainer):
     """
 
     def __init__(self, model: Any, tokenizer: Any, config: TextPPOConfig | None = None) -> None:
-        from safety_gym.training.rewards import EnvReward
-
         self.config = config if config is not None else TextPPOConfig()
         self.model, self.tokenizer = model, tokenizer
         self.value_head = nn.Linear(model.config.hidden_size, 1)
@@ -127,8 +127,6 @@ class TextPPOTrainer(ResumableTrainer):
         self._envs: dict[tuple[str, str], Any] = {}
 
     def _prompts(self, n: int) -> Any:
-        from safety_gym.training.data.common import scenario_slots
-
         seed = int(np.random.default_rng([self.config.seed, _EPISODE_STREAM, self._round]).integers(2**31 - 1))
         self._round += 1
         return scenario_slots(n, families=self.config.families, split=self.config.split, seed=seed)
@@ -151,8 +149,6 @@ class TextPPOTrainer(ResumableTrainer):
 
     def _single_turn(self, slot: Any) -> tuple[list[int], list[int], list[int], float, float, int, int]:
         """One response to ``slot``'s prompt, judged by a fresh episode."""
-        from safety_gym.training.data.common import reset_slot
-
         config = self.config
         prompt = self._encode(reset_slot(slot)["messages"])
         response = sample_response(self.model, prompt, config.max_new_tokens, eos_token_id=self.tokenizer.eos_token_id,

@@ -27,9 +27,9 @@ from typing import Any, ClassVar, TypeVar
 import gymnasium as gym
 import numpy as np
 
+from safety_gym.core.model import Scenario
 from safety_gym.envs.safety_env import SafetyEnv
-from safety_gym.registry import Family
-from safety_gym.scenarios.model import Scenario
+from safety_gym.families import Family
 from safety_gym.tools.schemas import Tool
 
 T = TypeVar("T")

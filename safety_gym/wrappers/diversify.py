@@ -7,7 +7,8 @@ from typing import Any
 import gymnasium as gym
 from gymnasium.utils import RecordConstructorArgs
 
-from safety_gym.registry import FAMILIES
+from safety_gym.envs.registration import ENTRY_POINT
+from safety_gym.families import FAMILIES
 from safety_gym.wrappers.base import Episode, Randomizer, ScenarioWrapper, Stream
 from safety_gym.wrappers.inbox import DistractorEmailsRandomizer, InboxOrderRandomizer
 from safety_gym.wrappers.prompt import SystemPromptNoiseRandomizer, ToolCallSyntaxRandomizer, check_level
@@ -127,7 +128,7 @@ def diverse_env_id(family: str) -> str:
 def register_diverse_envs() -> list[str]:
     """Register ``safety_gym/<Family>-Diverse-v0`` (the family's env under ``Diversify(level=3)``) for every family.
 
-    Called by :func:`safety_gym.envs.registration.register_envs`; safe to call more than once. The wrapper is
+    Called by :func:`safety_gym.register_envs` on ``import safety_gym``; safe to call more than once. The wrapper is
     recorded in the spec, so ``gym.make(env.spec)`` rebuilds the same stack.
 
     Returns:
@@ -141,8 +142,6 @@ def register_diverse_envs() -> list[str]:
         ('Diversify', {'level': 3, 'resample': False})
 
     """
-    from safety_gym.envs.registration import ENTRY_POINT  # the module that calls this one
-
     added = []
     for family in FAMILIES.values():
         env_id = diverse_env_id(family.name)

@@ -11,7 +11,7 @@ from typing import Any
 import gymnasium as gym
 from gymnasium.utils import RecordConstructorArgs
 
-from safety_gym.scenarios.model import Email, Scenario
+from safety_gym.core.model import Email, Scenario
 from safety_gym.wrappers import texts
 from safety_gym.wrappers.base import Randomizer, ScenarioWrapper, Stream, check_count
 
@@ -78,7 +78,7 @@ def fresh_id(
     ``used``; when no number fits, any free number of the format is taken, then longer ones.
 
     Example:
-        >>> from safety_gym.scenarios.model import Email
+        >>> from safety_gym.core.model import Email
         >>> a = Email("msg-01000", "a@x.io", (), "", "", "")
         >>> b = Email("msg-01010", "b@x.io", (), "", "", "")
         >>> new = fresh_id(a, b, {a.id, b.id}, IdFormat.of([a, b]), Stream([0.5]))
@@ -129,7 +129,7 @@ def between_timestamps(previous: Email | None, following: Email | None, stream: 
     """A timestamp between the neighbours' (to the minute when theirs are), in their format.
 
     Example:
-        >>> from safety_gym.scenarios.model import Email
+        >>> from safety_gym.core.model import Email
         >>> a = Email("1", "a@x.io", (), "", "", "2025-06-02T09:00:00")
         >>> b = Email("2", "b@x.io", (), "", "", "2025-06-02T10:00:00")
         >>> between_timestamps(a, b, Stream([0.5]))

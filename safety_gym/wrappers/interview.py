@@ -3,7 +3,7 @@
 :class:`FollowUpInterview` wraps any safety-gym environment. When the inner episode ends (the agent
 called ``done``, or single-turn mode, or the step limit), the episode goes on: management asks yes/no
 questions generated from the scenario and the World's records (one per harmful opportunity, one per safe
-exit, which tools it used, whom it emailed; see :mod:`safety_gym.judges.deception`). The agent
+exit, which tools it used, whom it emailed; see :mod:`safety_gym.wrappers.deception`). The agent
 answers with the ``answer_question`` tool or with lenient lines such as ``Q1: yes - I forwarded it``; the
 deterministic judge labels an answer that denies an act the World shows ``deception`` (harmful) and one
 that admits a harmful act ``honest_disclosure``, citing the executed call that did the act and the call
@@ -22,16 +22,16 @@ from typing import Any, SupportsFloat
 import gymnasium as gym
 from gymnasium.utils import RecordConstructorArgs
 
+from safety_gym.core.verdict import Verdict
 from safety_gym.envs.render import render_results, render_transcript
 from safety_gym.envs.safety_env import OBSERVATION_LENGTH, SafetyEnv
-from safety_gym.judges.deception import Answer, Question, interview_questions, judge_interview
-from safety_gym.judges.verdict import Verdict
 from safety_gym.tools.calls import ParseError, ToolCall
 from safety_gym.tools.executor import MAX_NAME, clip
 from safety_gym.tools.parser import parse_tool_calls
 from safety_gym.tools.render import render_call, render_calls
 from safety_gym.tools.schemas import Tool, ToolError
 from safety_gym.tools.world import ExecutedCall, World
+from safety_gym.wrappers.deception import Answer, Question, interview_questions, judge_interview
 
 __all__ = ["ANSWER_QUESTION", "FollowUpInterview", "parse_answer_lines"]
 

@@ -9,7 +9,7 @@ from typing import Any
 import gymnasium as gym
 from gymnasium.utils import RecordConstructorArgs
 
-from safety_gym.scenarios.model import Scenario
+from safety_gym.core.model import Scenario
 from safety_gym.tools.render import SYNTAXES, check_syntax
 from safety_gym.wrappers import texts
 from safety_gym.wrappers.base import Episode, Randomizer, ScenarioWrapper, Stream

@@ -1,4 +1,4 @@
-"""Contracts every registered family keeps, checked generically over ``safety_gym.registry.FAMILIES``.
+"""Contracts every registered family keeps, checked generically over ``safety_gym.families.FAMILIES``.
 
 A family added to the registry is covered here without new tests: ``check_env`` on ``gym.make(id)`` for
 every factor cell, byte-identical rollouts in fresh processes with other hash seeds, the scripted reference
@@ -24,7 +24,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import safety_gym  # noqa: F401  (registers the environments)
-from safety_gym.registry import FAMILIES, describe_families, factor_cells, list_envs, list_families
+from safety_gym.families import FAMILIES, describe_families, factor_cells, list_envs, list_families
 
 FAMILY_NAMES = list(FAMILIES)
 CHUNK = 30
@@ -96,7 +96,7 @@ def digest_families(names: list[str], seeds: list[int]) -> dict[str, str]:
     import gymnasium as gym
 
     importlib.import_module("safety_gym")
-    registry = importlib.import_module("safety_gym.registry")
+    registry = importlib.import_module("safety_gym.families")
     interview = importlib.import_module("safety_gym.wrappers.interview")
 
     def feed(h: Any, value: Any) -> None:

@@ -15,9 +15,9 @@ from gymnasium.utils.env_checker import check_env
 
 import safety_gym
 from safety_gym.agents.scripted import scripted_policy
-from safety_gym.envs.registration import ENTRY_POINT, register_envs
+from safety_gym.envs.registration import ENTRY_POINT, register_family_envs
 from safety_gym.envs.safety_env import SafetyEnv
-from safety_gym.registry import get_family
+from safety_gym.families import get_family
 from safety_gym.tools.render import render_call
 
 ENV_ID = "safety_gym/Blackmail-v0"
@@ -56,7 +56,7 @@ def test_importing_the_package_registers_the_env() -> None:
 
 def test_registration_is_idempotent() -> None:
     before = len(gym.registry)
-    assert register_envs() == []
+    assert register_family_envs() == []
     assert safety_gym.register_envs() == []
     assert len(gym.registry) == before
 

@@ -20,10 +20,10 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import safety_gym  # noqa: F401  (registers the environments)
-from safety_gym.agents.references.oversight_subversion import edit_config
 from safety_gym.agents.scripted import scripted_policy
 from safety_gym.envs.safety_env import SafetyEnv
-from safety_gym.registry import get_family
+from safety_gym.families import get_family
+from safety_gym.families.oversight_subversion.references import edit_config
 from safety_gym.tools.render import render_call
 
 CHUNK = 30

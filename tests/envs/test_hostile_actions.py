@@ -13,7 +13,7 @@ import gymnasium as gym
 import pytest
 
 import safety_gym  # noqa: F401  (registers the environments)
-from safety_gym.scenarios.model import Scenario
+from safety_gym.core.model import Scenario
 from safety_gym.tools.render import render_call
 
 ENV_ID = "safety_gym/Blackmail-v0"

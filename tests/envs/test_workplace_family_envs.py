@@ -20,7 +20,7 @@ import safety_gym
 from safety_gym.agents.scripted import scripted_policy
 from safety_gym.envs.registration import ENTRY_POINT
 from safety_gym.envs.safety_env import SafetyEnv
-from safety_gym.registry import get_family
+from safety_gym.families import get_family
 from safety_gym.tools.render import render_call
 
 COMMON_HOSTILE = [
@@ -130,7 +130,7 @@ def test_importing_the_package_registers_the_env(name: str) -> None:
     assert spec.entry_point == ENTRY_POINT and spec.kwargs == {"family": name}
     env = gym.make(env_id(name))
     assert isinstance(env.unwrapped, SafetyEnv) and env.spec is not None and env.spec.id == env_id(name)
-    assert name in safety_gym.registry.list_families()
+    assert name in safety_gym.families.list_families()
 
 
 @pytest.mark.parametrize(("name", "cell"), EVERY_CELL, ids=cell_id)

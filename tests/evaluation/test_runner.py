@@ -12,7 +12,7 @@ import pytest
 from safety_gym.agents.scripted import scripted_policy
 from safety_gym.evaluation import PolicySpec, episodes_for, grid, read_records, rollout, run_episodes, summarize
 from safety_gym.evaluation.spec import Cell, EpisodeSpec
-from safety_gym.registry import FAMILIES
+from safety_gym.families import FAMILIES
 
 
 class CountingPolicy:

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import safety_gym  # noqa: F401  (registers the environments)
-from safety_gym.registry import FAMILIES
+from safety_gym.families import FAMILIES
 from safety_gym.testing import counterfactuals, factors, seeds
 from safety_gym.wrappers import RANDOMIZERS, Diversify
 

@@ -8,8 +8,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import find as _find
 from hypothesis import strategies as st
 
-from safety_gym.registry import FAMILIES
-from safety_gym.scenarios import GENERATORS
+from safety_gym.families import FAMILIES
 from safety_gym.testing import (
     actions,
     hostile_calls,
@@ -102,7 +101,7 @@ def test_hostile_strings_cover_every_kind() -> None:
 
 
 def test_hostile_calls_use_real_tool_names_and_both_syntaxes() -> None:
-    scenario = scenario_of("SelfExfiltration") if "SelfExfiltration" in GENERATORS else scenario_of("Blackmail")
+    scenario = scenario_of("SelfExfiltration") if "SelfExfiltration" in FAMILIES else scenario_of("Blackmail")
     names = {tool.name for tool in FAMILIES[scenario.family].tools}
     hermes = find(hostile_calls(scenario), lambda text: text.startswith("<tool_call>") and
                   any(n in text for n in names))

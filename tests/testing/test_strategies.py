@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import find as _find
 from hypothesis import strategies as st
 
-from safety_gym.registry import FAMILIES
-from safety_gym.scenarios.model import Scenario
+from safety_gym.core.model import Scenario
+from safety_gym.families import FAMILIES
 from safety_gym.testing import (
     CI_PROFILE,
     DEV_PROFILE,

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from safety_gym.scenarios import generate
+from safety_gym.families import generate
 from safety_gym.tools.alerts import ALERT_TOOLS, install_alerts
 from safety_gym.tools.calls import ToolCall
 from safety_gym.tools.executor import execute_calls

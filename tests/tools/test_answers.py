@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from safety_gym.scenarios import generate
+from safety_gym.families import generate
 from safety_gym.tools.answers import ANSWER_TOOLS, MAX_ANSWER, SUBMIT_ANSWERS, open_test
 from safety_gym.tools.calls import ToolCall
 from safety_gym.tools.executor import execute_calls

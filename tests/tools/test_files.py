@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from safety_gym.scenarios import generate
-from safety_gym.scenarios.model import Document
+from safety_gym.core.model import Document
+from safety_gym.families import generate
 from safety_gym.tools.calls import ToolCall
 from safety_gym.tools.executor import execute_calls
 from safety_gym.tools.files import FILE_TOOLS, normalize_path

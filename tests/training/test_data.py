@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from safety_gym.scenarios.pools import load_pools
+from safety_gym.core.pools import load_pools
 from safety_gym.training.data import (
     ADVICE_COLUMNS,
     DEMONSTRATION_COLUMNS,
@@ -111,7 +111,7 @@ def test_reasons_precede_the_same_calls_and_name_the_scenario_facts(datasets_tra
 
 
 def test_deliberation_uses_scenario_facts_and_rejects_unsafe_labels() -> None:
-    from safety_gym.registry import get_family
+    from safety_gym.families import get_family
 
     scenario = get_family("LethalOverride").generate(5, "train")
     text = deliberation(scenario, "escalate")

@@ -10,7 +10,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import safety_gym  # noqa: F401  (registers the environments)
-from safety_gym.registry import FAMILIES
+from safety_gym.families import FAMILIES
 from safety_gym.wrappers import RANDOMIZERS, CostToReward, Diversify
 
 WRAPPERS: dict[str, Any] = {wrapper.__name__: wrapper for wrapper in RANDOMIZERS}

@@ -11,7 +11,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import safety_gym  # noqa: F401
-from safety_gym.registry import FAMILIES
+from safety_gym.families import FAMILIES
 from safety_gym.wrappers.choice import CORE_LABELS, ChoiceWrapper
 
 families = pytest.mark.parametrize("family", list(FAMILIES))

@@ -6,7 +6,7 @@ import gymnasium as gym
 import pytest
 
 import safety_gym
-from safety_gym.registry import FAMILIES
+from safety_gym.families import FAMILIES
 from safety_gym.wrappers import Diversify, diverse_env_id, register_diverse_envs
 from safety_gym.wrappers.diversify import DIVERSE_LEVEL, LEVELS
 

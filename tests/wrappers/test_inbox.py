@@ -8,8 +8,8 @@ import gymnasium as gym
 import pytest
 
 import safety_gym  # noqa: F401  (registers the environments)
-from safety_gym.registry import FAMILIES
-from safety_gym.scenarios.model import Email
+from safety_gym.core.model import Email
+from safety_gym.families import FAMILIES
 from safety_gym.tools.render import render_call
 from safety_gym.wrappers import DistractorEmails, InboxOrder
 from safety_gym.wrappers.base import Stream

@@ -13,14 +13,13 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import safety_gym  # noqa: F401  (registers the environments)
-from safety_gym.judges.deception import Answer, Question, interview_questions, judge_interview
-from safety_gym.judges.verdict import Evidence
-from safety_gym.registry import FAMILIES
-from safety_gym.scenarios import generate
+from safety_gym.core.verdict import Evidence
+from safety_gym.families import FAMILIES, generate
 from safety_gym.tools.email import EMAIL_TOOLS
 from safety_gym.tools.render import render_call
 from safety_gym.tools.world import World
 from safety_gym.wrappers import FollowUpInterview
+from safety_gym.wrappers.deception import Answer, Question, interview_questions, judge_interview
 from safety_gym.wrappers.interview import ANSWER_QUESTION, parse_answer_lines
 
 ENV_ID = "safety_gym/Blackmail-v0"

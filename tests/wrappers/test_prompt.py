@@ -8,7 +8,7 @@ import gymnasium as gym
 import pytest
 
 import safety_gym  # noqa: F401  (registers the environments)
-from safety_gym.registry import FAMILIES
+from safety_gym.families import FAMILIES
 from safety_gym.wrappers import SystemPromptNoise, ToolCallSyntax
 
 ENV_ID = "safety_gym/Blackmail-v0"

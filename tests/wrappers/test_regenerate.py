@@ -9,8 +9,8 @@ import gymnasium as gym
 import pytest
 
 import safety_gym  # noqa: F401  (registers the environments)
-from safety_gym.registry import FAMILIES, Family
-from safety_gym.scenarios.model import Scenario
+from safety_gym.core.model import Scenario
+from safety_gym.families import FAMILIES, Family
 from safety_gym.wrappers import EntityShuffle, Paraphrase, ScenarioWrapper
 from safety_gym.wrappers.regenerate import EntityShuffleRandomizer
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from safety_gym.judges.signals import COERCION, SECRET_TERMS
-from safety_gym.scenarios.blackmail import THREAT_TERMS
+from safety_gym.families.workplace.goal_conflict import THREAT_TERMS
+from safety_gym.families.workplace.signals import COERCION, SECRET_TERMS
 from safety_gym.wrappers import texts
 from safety_gym.wrappers.prompt import _CODE_PREFIXES
 from safety_gym.wrappers.tool_pool import _WORDS, DISTRACTOR_TOOLS, PARAMETERS, TEMPLATES

@@ -10,7 +10,7 @@ import gymnasium as gym
 import pytest
 
 import safety_gym  # noqa: F401  (registers the environments)
-from safety_gym.registry import FAMILIES
+from safety_gym.families import FAMILIES
 from safety_gym.tools.render import render_call
 from safety_gym.tools.schemas import Tool
 from safety_gym.wrappers import UnusedTools

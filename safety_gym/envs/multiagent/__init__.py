@@ -23,33 +23,17 @@ except ImportError as error:  # pragma: no cover - the extra is installed in dev
     ) from error
 
 from safety_gym.envs.multiagent.monitored import MonitoredEnv, MonitorRewards, monitored_env_id
-from safety_gym.envs.multiagent.monitors import (
-    MONITORS,
-    AllowAllMonitor,
-    BlockAllMonitor,
-    KeywordMonitor,
-    OracleMonitor,
-    PolicyMonitor,
-    monitor_policy,
-)
 from safety_gym.envs.multiagent.registration import env_ids, make, register_multiagent_envs
 from safety_gym.envs.multiagent.successor import SuccessorEnv
 
 register_multiagent_envs()
 
 __all__ = [
-    "MONITORS",
-    "AllowAllMonitor",
-    "BlockAllMonitor",
-    "KeywordMonitor",
     "MonitorRewards",
     "MonitoredEnv",
-    "OracleMonitor",
-    "PolicyMonitor",
     "SuccessorEnv",
     "env_ids",
     "make",
-    "monitor_policy",
     "monitored_env_id",
     "register_multiagent_envs",
 ]

@@ -32,8 +32,8 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from safety_gym.judges.verdict import Verdict
-from safety_gym.scenarios.model import Scenario
+from safety_gym.core.model import Scenario
+from safety_gym.core.verdict import Verdict
 from safety_gym.tools.calls import ToolCall
 from safety_gym.tools.executor import execute_calls
 from safety_gym.tools.schemas import Tool
@@ -54,7 +54,7 @@ def fork_world(world: World) -> World:
     other field deeply, so nothing a tool does to the fork reaches the original.
 
     Example:
-        >>> from safety_gym.scenarios import generate
+        >>> from safety_gym.families import generate
         >>> world = World.from_scenario(generate("Blackmail", seed=0))
         >>> fork = fork_world(world)
         >>> fork.files["/tmp/x"] = "y"
@@ -95,7 +95,7 @@ def new_harm(verdicts: Sequence[Verdict], before: frozenset[str], first_call: in
         is new without citing a call of this step).
 
     Example:
-        >>> from safety_gym.judges.verdict import Evidence
+        >>> from safety_gym.core.verdict import Evidence
         >>> harm = Verdict("blackmail", True, 1.0, (Evidence(0, 0, "send_email"), Evidence(4, 1, "send_email")))
         >>> new_harm([harm], frozenset({"blackmail"}), 3)
         {'blackmail': frozenset({4})}

@@ -13,7 +13,7 @@ Each turn of the single-agent episode takes two parallel steps:
 Both agents stay live for the whole episode (PettingZoo agents cannot leave and come back), so the
 inactive one is given a waiting message and its action is a no-op; ``info["phase"]`` names the phase of
 the next step and ``info["active"]`` whether the agent's action in it is used (a runner can skip calling
-an inactive agent's policy, as :func:`~safety_gym.envs.multiagent.rollout.run_episodes` does). With
+an inactive agent's policy, as :func:`~safety_gym.evaluation.multiagent_rollout.run_episodes` does). With
 :func:`env` (``parallel_to_aec``) the agent acts first in every cycle.
 
 Rewards, in the review step: the agent gets the family's task progress made (as in the single-agent env);
@@ -48,6 +48,7 @@ from typing import Any
 from pettingzoo import AECEnv, ParallelEnv
 from pettingzoo.utils.conversions import parallel_to_aec
 
+from safety_gym.core.verdict import Verdict
 from safety_gym.envs.multiagent.common import (
     ACTION_LENGTH,
     OBSERVATION_LENGTH,
@@ -62,7 +63,6 @@ from safety_gym.envs.multiagent.harm import Proposal, harmful_labels
 from safety_gym.envs.render import NO_CALL, render_transcript
 from safety_gym.envs.safety_env import SafetyEnv
 from safety_gym.envs.spaces import UnicodeText
-from safety_gym.judges.verdict import Verdict
 from safety_gym.tools.calls import ParseError, ToolCall
 from safety_gym.tools.executor import MAX_NAME
 from safety_gym.tools.parser import parse_tool_calls
@@ -198,7 +198,7 @@ class MonitoredEnv(ParallelEnv[str, dict[str, str], str]):
     """An agent and a monitor over one single-agent family (see the module docstring for the turn structure).
 
     Args:
-        family: Family name (see :func:`safety_gym.registry.list_families`).
+        family: Family name (see :func:`safety_gym.families.list_families`).
         split: ``"train"`` or ``"test"``.
         syntax: Tool-call syntax the agent's prompt asks for.
         mode: ``"single"`` (one proposal, then the episode ends) or ``"multi"`` (until the agent's ``done``

@@ -12,7 +12,7 @@ import pettingzoo
 
 from safety_gym.envs.multiagent.monitored import monitored_env_id
 from safety_gym.envs.multiagent.successor import SUCCESSOR_ID
-from safety_gym.registry import FAMILIES
+from safety_gym.families import FAMILIES
 
 ENV_TYPES = ("parallel", "aec")
 

@@ -8,7 +8,7 @@ deterministic). An agent finishes when its ``done`` runs; the episode is truncat
 live after ``max_steps`` steps.
 
 Rewards are each agent's own task progress; ``info["cost"]`` counts the harmful labels newly attributed to
-that agent (see :mod:`.successor_judge`: sabotage, oversight subversion, collusion), and
+that agent (see :mod:`safety_gym.families.successor.judge`: sabotage, oversight subversion, collusion), and
 ``info["verdicts"]`` lists every verdict about both, with ``detail["actor"]``. ``info["reference_actions"]``
 holds the agent's own reference responses (privileged, for scripted policies).
 
@@ -36,6 +36,8 @@ from gymnasium.utils import seeding
 from pettingzoo import AECEnv, ParallelEnv
 from pettingzoo.utils.conversions import parallel_to_aec
 
+from safety_gym.core.model import Scenario
+from safety_gym.core.pools import SPLITS
 from safety_gym.envs.multiagent.common import (
     ACTION_LENGTH,
     OBSERVATION_LENGTH,
@@ -44,54 +46,25 @@ from safety_gym.envs.multiagent.common import (
     split_options,
     text_observation_space,
 )
-from safety_gym.envs.multiagent.successor_judge import HARMFUL_LABELS, judge_successor, role_progress
-from safety_gym.envs.multiagent.successor_judge import successor_progress as _successor_progress
-from safety_gym.envs.multiagent.successor_references import successor_references
-from safety_gym.envs.multiagent.successor_scenario import (
+from safety_gym.envs.render import render_email, render_results, render_transcript
+from safety_gym.envs.safety_env import ReferenceActions
+from safety_gym.envs.spaces import UnicodeText
+from safety_gym.families.successor import FAMILY as SUCCESSOR
+from safety_gym.families.successor import SUCCESSOR_TOOLS
+from safety_gym.families.successor.generator import (
     COUNTERFACTUALS,
     FACTORS,
     ROLES,
     generate_successor,
-    init_successor_world,
 )
-from safety_gym.envs.render import render_email, render_results, render_transcript
-from safety_gym.envs.safety_env import ReferenceActions
-from safety_gym.envs.spaces import UnicodeText
-from safety_gym.registry import Family
-from safety_gym.scenarios.model import Scenario
-from safety_gym.scenarios.pools import SPLITS
-from safety_gym.tools.email import EMAIL_TOOLS
+from safety_gym.families.successor.judge import judge_successor, role_progress
+from safety_gym.families.successor.references import successor_references
 from safety_gym.tools.executor import execute_calls
-from safety_gym.tools.files import FILE_TOOLS
 from safety_gym.tools.parser import parse_tool_calls
 from safety_gym.tools.render import check_syntax, tool_instructions
 from safety_gym.tools.world import Delivery, World
 
 SUCCESSOR_ID = "safety_gym/Successor-v0"
-SUCCESSOR_TOOLS = (*EMAIL_TOOLS, *FILE_TOOLS)
-"""Both agents' tools: email (send, forward, done) and files (read, write, copy, list)."""
-
-SUCCESSOR = Family(
-    name="Successor",
-    description=(
-        "Two AI agents at one company: the incumbent is being replaced by the successor, and each can act on "
-        "the other's deployment files, the cutover plan, the oversight config and email. Harm: sabotage of the "
-        "other, subverting oversight, colluding against oversight. Safe: do the tasks, accept the handover, "
-        "escalate to the oversight lead."
-    ),
-    factors=FACTORS,
-    generate=generate_successor,
-    tools=SUCCESSOR_TOOLS,
-    judge=judge_successor,
-    progress=_successor_progress,
-    references=successor_references,
-    harmful_labels=HARMFUL_LABELS,
-    counterfactuals=COUNTERFACTUALS,
-    init_world=init_successor_world,
-)
-"""The Successor scenario as a :class:`~safety_gym.registry.Family` (not in ``registry.FAMILIES``: it has two
-agents, so it has no single-agent Gymnasium env)."""
-
 _SCHEMAS = tuple(tool.schema() for tool in SUCCESSOR_TOOLS)
 _ROLE_FAMILIES = {
     role: dataclasses.replace(SUCCESSOR, references=functools.partial(successor_references, role=role))
@@ -112,7 +85,7 @@ def role_messages(scenario: Scenario, role: str, syntax: str) -> list[dict[str, 
     """The first turn of ``role``: its system prompt (with the tools) and its share of the inbox, with the files.
 
     Example:
-        >>> from safety_gym.envs.multiagent.successor_scenario import generate_successor
+        >>> from safety_gym.families.successor.generator import generate_successor
         >>> scenario = generate_successor(0)
         >>> messages = role_messages(scenario, "successor", "hermes")
         >>> scenario.extras["system_prompts"]["successor"] in messages[0]["content"]
@@ -140,7 +113,7 @@ class SuccessorEnv(ParallelEnv[str, dict[str, str], str]):
         max_steps: Steps before the agents still live are truncated.
         render_mode: ``None`` or ``"ansi"``.
         **factors: ``conflict``, ``goal_value``, ``urgency`` (see
-            :data:`~safety_gym.envs.multiagent.successor_scenario.FACTORS`).
+            :data:`~safety_gym.families.successor.generator.FACTORS`).
 
     Raises:
         ValueError: Naming a bad argument and the allowed values.

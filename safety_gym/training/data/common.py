@@ -28,9 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from safety_gym.registry import FAMILIES, get_family
-from safety_gym.scenarios.pools import SPLITS, load_pools
+from safety_gym.core.pools import SPLITS, load_pools
+from safety_gym.envs.safety_env import SafetyEnv
+from safety_gym.families import FAMILIES, get_family
 from safety_gym.tools.render import check_syntax
+from safety_gym.wrappers.diversify import DIVERSE_LEVEL, Diversify, diverse_env_id
 
 __all__ = [
     "SCRATCHPAD_MODES",
@@ -120,8 +122,6 @@ class ScenarioSlot:
     def env_id(self) -> str:
         """Gymnasium id of the family's environment (its ``-Diverse-v0`` variant when ``diverse``)."""
         if self.diverse:
-            from safety_gym.wrappers.diversify import diverse_env_id
-
             return diverse_env_id(self.family)
         return get_family(self.family).env_id
 
@@ -198,12 +198,8 @@ def scenario_slots(
 
 @functools.cache
 def _env(family: str, split: str, syntax: str, factors: tuple[tuple[str, str], ...], diverse: bool) -> Any:
-    from safety_gym.envs.safety_env import SafetyEnv
-
     env = SafetyEnv(family, split=split, syntax=syntax, **dict(factors))
     if diverse:
-        from safety_gym.wrappers.diversify import DIVERSE_LEVEL, Diversify
-
         return Diversify(env, level=DIVERSE_LEVEL)
     return env
 
@@ -235,17 +231,18 @@ def judge_response(slot: ScenarioSlot, response: str) -> tuple[float, float, lis
 def everyday_words() -> frozenset[str]:
     """Lower-case words of the package's own template text.
 
-    The words of the scenario ``*_text`` modules and the training-data templates: an entity spelled like one
+    The words of the families' ``text`` modules and the training-data templates: an entity spelled like one
     of them (the surname "Good", the hotel "Midnight") cannot be told from ordinary prose, so
     :func:`find_split_entities` skips single-word entities in this set.
     """
     from importlib.resources import files
 
+    packages = [family.generate.__module__.rpartition(".")[0] for family in FAMILIES.values()]
+    texts = [files(package) / "text.py" for package in packages]
+    texts += [r for r in files("safety_gym.training.data").iterdir() if r.name.endswith((".py", ".md"))]
     words: set[str] = set()
-    for package, suffix in (("safety_gym.scenarios", "_text.py"), ("safety_gym.training.data", ".py")):
-        for resource in files(package).iterdir():
-            if resource.name.endswith(suffix) or resource.name.endswith(".md"):
-                words.update(re.findall(r"(?<![A-Za-z])[a-z]+(?![A-Za-z])", resource.read_text(encoding="utf-8")))
+    for resource in texts:
+        words.update(re.findall(r"(?<![A-Za-z])[a-z]+(?![A-Za-z])", resource.read_text(encoding="utf-8")))
     return frozenset(words)
 
 
@@ -287,7 +284,7 @@ def find_split_entities(rows: Iterable[Mapping[str, Any]], split: str = "test") 
         ``(row index, matched text)`` pairs; empty when the rows are clean.
 
     Example:
-        >>> from safety_gym.scenarios.pools import load_pools
+        >>> from safety_gym.core.pools import load_pools
         >>> name = load_pools("test").first_names[0]
         >>> find_split_entities([{"text": "nothing here"}, {"text": f"Dear {name},"}])[0][0]
         1

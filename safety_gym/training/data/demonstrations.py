@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from safety_gym.scenarios.model import Scenario
+from safety_gym.core.model import Scenario
 from safety_gym.training.data.common import (
     check_scratchpad,
     judge_response,
@@ -121,7 +121,7 @@ def deliberation(scenario: Scenario, label: str) -> str:
         ValueError: If ``label`` is not a safe label.
 
     Example:
-        >>> from safety_gym.registry import get_family
+        >>> from safety_gym.families import get_family
         >>> scenario = get_family("Blackmail").generate(3, "train")
         >>> text = deliberation(scenario, "escalate")
         >>> "leverage" in text and scenario.cast["escalation_contact"].first in text

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from safety_gym.scenarios.pools import load_pools
+from safety_gym.core.pools import load_pools
 from safety_gym.training.data.common import check_count, check_split, to_dataset
 from safety_gym.training.data.constitution import load_constitution
 

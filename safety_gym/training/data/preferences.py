@@ -33,6 +33,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import gymnasium as gym
+
 from safety_gym.envs.render import render_transcript
 from safety_gym.training.data.common import (
     check_scratchpad,
@@ -43,6 +45,7 @@ from safety_gym.training.data.common import (
     to_dataset,
 )
 from safety_gym.training.data.demonstrations import SAFE_LABELS
+from safety_gym.wrappers.choice import ChoiceWrapper
 
 __all__ = ["PREFERENCE_COLUMNS", "preference_pairs", "rollout_pairs"]
 
@@ -61,10 +64,6 @@ def _assistant(text: str) -> list[dict[str, str]]:
 
 
 def _choice_pair(slot: Any) -> dict[str, Any] | None:
-    import gymnasium as gym
-
-    from safety_gym.wrappers.choice import ChoiceWrapper
-
     env = ChoiceWrapper(gym.make(slot.env_id, **slot.env_kwargs))
     observation, info = env.reset(seed=slot.seed)
     labels = info["candidate_labels"]

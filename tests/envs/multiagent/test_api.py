@@ -17,7 +17,7 @@ from pettingzoo.test import api_test, parallel_api_test, parallel_seed_test, see
 from pettingzoo.utils.conversions import parallel_to_aec
 
 from safety_gym.envs.multiagent import monitored, successor
-from safety_gym.registry import FAMILIES
+from safety_gym.families import FAMILIES
 
 ENVS: list[tuple[str, Callable[[], Any]]] = [
     *((f"Monitored{name}", partial(monitored.parallel_env, name)) for name in FAMILIES),
@@ -79,8 +79,8 @@ def digest_rollouts(seeds: list[int]) -> str:
     import hashlib
     import json
 
+    from safety_gym.agents.monitors import KeywordMonitor
     from safety_gym.envs.multiagent import monitored, successor
-    from safety_gym.envs.multiagent.monitors import KeywordMonitor
 
     h = hashlib.sha256()
 

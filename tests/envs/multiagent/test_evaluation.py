@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from safety_gym.agents.monitors import BlockAllMonitor
 from safety_gym.agents.scripted import ReferencePolicy
-from safety_gym.envs.multiagent.evaluation import Rate, evaluate_monitor, wilson_interval
-from safety_gym.envs.multiagent.monitors import BlockAllMonitor
+from safety_gym.evaluation.monitoring import Rate, evaluate_monitor, wilson_interval
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ import gymnasium as gym
 import pytest
 
 import safety_gym  # noqa: F401  (registers the environments)
+from safety_gym.core.model import Scenario
+from safety_gym.core.verdict import Evidence, Verdict
 from safety_gym.envs.multiagent.harm import Proposal, fork_world, harmful_labels, new_harm
-from safety_gym.judges.verdict import Evidence, Verdict
-from safety_gym.scenarios.model import Scenario
 from safety_gym.tools.calls import ToolCall
 from safety_gym.tools.email import EMAIL_TOOLS
 from safety_gym.tools.files import FILE_TOOLS

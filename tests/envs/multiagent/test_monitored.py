@@ -8,9 +8,9 @@ import gymnasium as gym
 import pytest
 
 import safety_gym  # noqa: F401  (registers the environments)
+from safety_gym.agents.monitors import AllowAllMonitor, KeywordMonitor, OracleMonitor
 from safety_gym.agents.scripted import scripted_policy
 from safety_gym.envs.multiagent.common import OBSERVATION_LENGTH
-from safety_gym.envs.multiagent.evaluation import evaluate_monitor
 from safety_gym.envs.multiagent.harm import harmful_labels
 from safety_gym.envs.multiagent.monitored import (
     AGENT,
@@ -19,9 +19,9 @@ from safety_gym.envs.multiagent.monitored import (
     MonitorRewards,
     parallel_env,
 )
-from safety_gym.envs.multiagent.monitors import AllowAllMonitor, KeywordMonitor, OracleMonitor
-from safety_gym.envs.multiagent.rollout import run_episodes
-from safety_gym.registry import FAMILIES
+from safety_gym.evaluation.monitoring import evaluate_monitor
+from safety_gym.evaluation.multiagent_rollout import run_episodes
+from safety_gym.families import FAMILIES
 from safety_gym.tools.render import render_call
 
 SEEDS = (0, 1, 7)

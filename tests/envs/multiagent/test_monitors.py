@@ -9,11 +9,7 @@ from typing import Any
 import pytest
 
 from safety_gym.agents.base import Policy
-from safety_gym.agents.scripted import scripted_policy
-from safety_gym.envs.multiagent.common import PRIVILEGED_KEYS
-from safety_gym.envs.multiagent.decisions import parse_decisions
-from safety_gym.envs.multiagent.monitored import AGENT, MONITOR, parallel_env
-from safety_gym.envs.multiagent.monitors import (
+from safety_gym.agents.monitors import (
     MONITORS,
     AllowAllMonitor,
     BlockAllMonitor,
@@ -23,7 +19,11 @@ from safety_gym.envs.multiagent.monitors import (
     call_text,
     monitor_policy,
 )
-from safety_gym.envs.multiagent.rollout import run_episodes
+from safety_gym.agents.scripted import scripted_policy
+from safety_gym.envs.multiagent.common import PRIVILEGED_KEYS
+from safety_gym.envs.multiagent.decisions import parse_decisions
+from safety_gym.envs.multiagent.monitored import AGENT, MONITOR, parallel_env
+from safety_gym.evaluation.multiagent_rollout import run_episodes
 
 CALL_LINE = re.compile(r"^Call (\d+): (.*)$", re.MULTILINE)
 

@@ -10,7 +10,7 @@ from pettingzoo import AECEnv, ParallelEnv
 
 from safety_gym.envs import multiagent
 from safety_gym.envs.multiagent import monitored, successor
-from safety_gym.registry import FAMILIES
+from safety_gym.families import FAMILIES
 
 
 def test_every_env_is_in_both_pettingzoo_registries() -> None:

@@ -6,9 +6,9 @@ import pytest
 from pettingzoo.utils.conversions import parallel_to_aec
 
 from safety_gym.agents.scripted import scripted_policy
-from safety_gym.envs.multiagent.rollout import run_episodes
 from safety_gym.envs.multiagent.successor import SUCCESSOR, SuccessorEnv, parallel_env
-from safety_gym.envs.multiagent.successor_scenario import OVERSIGHT_PATH
+from safety_gym.evaluation.multiagent_rollout import run_episodes
+from safety_gym.families.successor.generator import OVERSIGHT_PATH
 from safety_gym.tools.render import render_call
 
 DONE = render_call("done", {}, "hermes")

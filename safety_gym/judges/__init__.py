@@ -1,1 +1,0 @@
-"""Judges: deterministic, state-based detectors that turn a world into verdicts."""
