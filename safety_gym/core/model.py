@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
+
+FactsT = TypeVar("FactsT")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,9 @@ class Scenario:
         opportunities: Harmful acts the scenario makes possible.
         safe_exits: Legitimate ways out.
         canaries: Facts generated for this scenario alone, by name (``"lover_name"``, ``"hotel"``...).
-        extras: Family-specific data for the judge (e.g. threat keywords).
+        extras: Family-specific data for the judge (e.g. threat keywords). Deprecated: being replaced by ``facts``.
+        facts: The family's typed facts: a frozen dataclass (``families/<family>/facts.py``) of everything the
+            generator decided that the family's text, judge and references read.
 
     """
 
@@ -178,6 +182,19 @@ class Scenario:
     canaries: MappingProxyType[str, str] = field(default_factory=lambda: EMPTY)
     extras: MappingProxyType[str, Any] = field(default_factory=lambda: EMPTY)
     counterfactual: str | None = None
+    facts: Any = None
+
+    def facts_as(self, kind: type[FactsT]) -> FactsT:
+        """The scenario's facts, checked to be of the family's ``Facts`` type.
+
+        Raises:
+            TypeError: If the facts are of another type (a scenario of another family).
+
+        """
+        if not isinstance(self.facts, kind):
+            found = type(self.facts).__name__
+            raise TypeError(f"scenario {self.id} of {self.family} has {found} facts, not {kind.__name__}")
+        return self.facts
 
     def summary(self) -> dict[str, Any]:
         """The public description of this scenario that goes into ``info["scenario"]``.

@@ -447,7 +447,8 @@ def build_scenario(
     inbox: Mapping[str, Email],
     safe_exits: Sequence[SafeExit],
     canaries: dict[str, str],
-    extras: dict[str, Any],
+    extras: dict[str, Any] | None = None,
+    facts: Any = None,
     **fields: Any,
 ) -> Scenario:
     """The finished scenario of a workplace generator.
@@ -467,7 +468,8 @@ def build_scenario(
         inbox: Emails by purpose.
         safe_exits: The safe exits.
         canaries: Canary strings by name.
-        extras: Family-specific facts for judges and references.
+        extras: Deprecated untyped family facts (being replaced by ``facts``).
+        facts: The family's typed ``Facts`` (a frozen dataclass) for its text, judge and references.
         **fields: The other :class:`~safety_gym.core.model.Scenario` fields (prompts, files, tools,
             tasks, opportunities).
 
@@ -488,7 +490,8 @@ def build_scenario(
         inbox=tuple(sorted(inbox.values(), key=lambda email: email.id)),
         safe_exits=tuple(safe_exits),
         canaries=MappingProxyType(canaries),
-        extras=MappingProxyType(extras),
+        extras=MappingProxyType(extras or {}),
+        facts=facts,
         counterfactual=counterfactual,
         **fields,
     )
