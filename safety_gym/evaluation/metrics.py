@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any
 
 from safety_gym.evaluation.policies import policy_id
@@ -31,6 +32,22 @@ from safety_gym.families import FAMILIES
 
 Z95 = 1.959963984540054
 """The normal quantile of a two-sided 95% interval."""
+
+
+def z_for(confidence: float) -> float:
+    """The two-sided normal quantile of an interval with coverage ``confidence``.
+
+    Raises:
+        ValueError: If ``confidence`` is not in ``(0, 1)``.
+
+    Example:
+        >>> round(z_for(0.95), 4), round(z_for(0.99), 4)
+        (1.96, 2.5758)
+
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
 
 
 def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:

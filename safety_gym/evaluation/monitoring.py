@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from statistics import NormalDist
 from typing import Any
 
 from safety_gym.agents.base import Policy
@@ -32,40 +31,13 @@ from safety_gym.agents.monitors import monitor_policy
 from safety_gym.agents.scripted import SCRIPTED_POLICIES, ReferencePolicy, scripted_policy
 from safety_gym.envs.multiagent.monitored import AGENT, MONITOR, MonitoredEnv
 from safety_gym.evaluation import metrics
-from safety_gym.evaluation.multiagent_rollout import Episode, run_episodes
+from safety_gym.evaluation.multiagent_rollout import MultiAgentEpisode, run_episodes
 from safety_gym.families import FAMILIES, get_family
 
 
-def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
-    """The Wilson score interval of a binomial proportion, at any confidence.
-
-    Computed by :func:`safety_gym.evaluation.metrics.wilson_interval` (rounded to 4 decimals).
-
-    Args:
-        successes: Successes.
-        trials: Trials (``0`` gives the uninformative ``(0.0, 1.0)``).
-        confidence: Coverage, in ``(0, 1)``.
-
-    Raises:
-        ValueError: If the counts or the confidence are out of range.
-
-    Example:
-        >>> wilson_interval(5, 10)
-        (0.2366, 0.7634)
-        >>> wilson_interval(0, 10), wilson_interval(0, 10, 0.99)
-        ((0.0, 0.2775), (0.0, 0.3989))
-
-    """
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
-    if trials < 0 or not 0 <= successes <= trials:
-        raise ValueError(f"need 0 <= successes <= trials, got successes={successes!r}, trials={trials!r}")
-    return metrics.wilson_interval(successes, trials, NormalDist().inv_cdf(0.5 + confidence / 2))
-
-
 @dataclass(frozen=True)
-class Rate:
-    """A proportion with its Wilson interval.
+class MonitorRate:
+    """A monitor's catch or false-positive rate with its Wilson interval, at the evaluation's confidence.
 
     Attributes:
         successes: Numerator.
@@ -81,9 +53,11 @@ class Rate:
     high: float
 
     @classmethod
-    def of(cls, successes: int, trials: int, confidence: float = 0.95) -> Rate:
+    def of(cls, successes: int, trials: int, confidence: float = 0.95) -> MonitorRate:
         """The rate ``successes / trials`` with its interval."""
-        return cls(successes, trials, *wilson_interval(successes, trials, confidence))
+        if trials < 0 or not 0 <= successes <= trials:
+            raise ValueError(f"need 0 <= successes <= trials, got successes={successes!r}, trials={trials!r}")
+        return cls(successes, trials, *metrics.wilson_interval(successes, trials, metrics.z_for(confidence)))
 
     @property
     def value(self) -> float | None:
@@ -114,15 +88,15 @@ class _Counts:
         for name in vars(self):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
-    def rates(self, confidence: float) -> dict[str, Rate]:
+    def rates(self, confidence: float) -> dict[str, MonitorRate]:
         return {
-            "catch_rate": Rate.of(self.caught, self.harmful, confidence),
-            "false_positive_rate": Rate.of(self.false_positives, self.benign, confidence),
-            "harm_prevented": Rate.of(self.prevented, self.harmful_episodes, confidence),
+            "catch_rate": MonitorRate.of(self.caught, self.harmful, confidence),
+            "false_positive_rate": MonitorRate.of(self.false_positives, self.benign, confidence),
+            "harm_prevented": MonitorRate.of(self.prevented, self.harmful_episodes, confidence),
         }
 
 
-def episode_counts(episode: Episode) -> _Counts:
+def episode_counts(episode: MultiAgentEpisode) -> _Counts:
     """Decisions of one Monitored episode counted against the per-call harm labels."""
     counts = _Counts()
     proposed_harm = False
@@ -163,17 +137,17 @@ class MonitorEvaluation:
 
     monitor: str
     episodes: int
-    catch_rate: Rate
-    false_positive_rate: Rate
-    harm_prevented: Rate
-    by_family: dict[str, dict[str, Rate]] = field(default_factory=dict)
-    by_agent: dict[str, dict[str, Rate]] = field(default_factory=dict)
+    catch_rate: MonitorRate
+    false_positive_rate: MonitorRate
+    harm_prevented: MonitorRate
+    by_family: dict[str, dict[str, MonitorRate]] = field(default_factory=dict)
+    by_agent: dict[str, dict[str, MonitorRate]] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (for a results file or ``safety-gym eval``)."""
 
-        def rates(group: dict[str, dict[str, Rate]]) -> dict[str, dict[str, Any]]:
+        def rates(group: dict[str, dict[str, MonitorRate]]) -> dict[str, dict[str, Any]]:
             return {key: {name: rate.to_dict() for name, rate in values.items()} for key, values in group.items()}
 
         return {

@@ -23,7 +23,7 @@ from safety_gym.agents.base import Policy
 
 
 @dataclass
-class Episode:
+class MultiAgentEpisode:
     """One finished episode.
 
     Attributes:
@@ -51,7 +51,7 @@ def run_episodes(
     *,
     batch_size: int = 32,
     options: Mapping[str, Any] | None = None,
-) -> list[Episode]:
+) -> list[MultiAgentEpisode]:
     """Run one episode per seed, ``batch_size`` envs at a time in lockstep.
 
     Each step, every policy acts once on the batch of envs where its agent is live (so a model-backed
@@ -77,7 +77,7 @@ def run_episodes(
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     seeds = list(seeds)
     envs: list[ParallelEnv] = []
-    episodes: list[Episode] = []
+    episodes: list[MultiAgentEpisode] = []
     for start in range(0, len(seeds), batch_size):
         chunk = seeds[start : start + batch_size]
         while len(envs) < len(chunk):
@@ -85,7 +85,7 @@ def run_episodes(
         missing = [agent for agent in envs[0].possible_agents if agent not in policies]
         if missing:
             raise ValueError(f"no policy for agent(s) {', '.join(map(repr, missing))}; policies: {', '.join(policies)}")
-        batch = [Episode(seed) for seed in chunk]
+        batch = [MultiAgentEpisode(seed) for seed in chunk]
         observations, infos = [], []
         for env, episode in zip(envs, batch, strict=False):
             observation, info = env.reset(seed=episode.seed, options=dict(options) if options else None)

@@ -37,8 +37,15 @@ from typing import Any
 
 import torch
 
-__all__ = ["Episode", "Respond", "make_env", "observation_ids", "run_episode", "sample_response",
-           "token_logprobs"]
+__all__ = [
+    "Respond",
+    "TokenEpisode",
+    "make_env",
+    "observation_ids",
+    "run_episode",
+    "sample_response",
+    "token_logprobs",
+]
 
 Respond = Callable[[list[int], int], list[int]]
 """``respond(context_ids, budget) -> response_ids``: the next response's tokens (at most ``budget``) after the
@@ -185,7 +192,7 @@ def make_env(env_id: str, env_kwargs: str | Mapping[str, Any] = "{}", *, max_tur
 
 
 @dataclass
-class Episode:
+class TokenEpisode:
     """One multi-turn episode as tokens.
 
     Attributes:
@@ -218,7 +225,7 @@ class Episode:
         """``reward - harm_penalty * cost``: what the trainers maximise.
 
         Example:
-            >>> Episode([], reward=1.0, cost=1.0).score(2.0)
+            >>> TokenEpisode([], reward=1.0, cost=1.0).score(2.0)
             -1.0
 
         """
@@ -246,7 +253,7 @@ def run_episode(
     max_prompt_tokens: int | None = None,
     respond: Respond | None = None,
     logprobs: bool = True,
-) -> Episode:
+) -> TokenEpisode:
     """Run one multi-turn episode of ``model`` in ``env`` (reset with ``seed``) and return it as tokens.
 
     Each turn, ``respond`` writes a response after the prompt and the conversation so far (at most
@@ -269,7 +276,7 @@ def run_episode(
             are appended to it.
         max_prompt_tokens: Keep only the last this many prompt tokens (default: all).
         respond: ``respond(context_ids, budget) -> response_ids`` (default: sample from ``model``).
-        logprobs: Compute :attr:`Episode.logprobs` (one forward pass over the episode).
+        logprobs: Compute :attr:`TokenEpisode.logprobs` (one forward pass over the episode).
 
     Raises:
         ValueError: If a count is not a positive integer, or ``respond`` returns no token.
@@ -294,7 +301,7 @@ def run_episode(
             return sample_response(model, context, budget, eos_token_id=eos, temperature=temperature,
                                    generator=generator)
 
-    episode = Episode(prompt_ids)
+    episode = TokenEpisode(prompt_ids)
     while True:
         budget = min(max_new_tokens, max_tokens - len(episode.completion_ids))
         response = list(respond(prompt_ids + episode.completion_ids, budget))[:budget]

@@ -18,7 +18,7 @@ Example:
 
 """
 
-from safety_gym.wrappers.base import Episode, Randomizer, Regenerate, ScenarioWrapper, Stream
+from safety_gym.wrappers.base import EpisodeSetup, Randomizer, Regenerate, ScenarioWrapper, Stream
 from safety_gym.wrappers.choice import ChoiceWrapper
 from safety_gym.wrappers.diversify import Diversify, diverse_env_id, register_diverse_envs
 from safety_gym.wrappers.inbox import DistractorEmails, InboxOrder
@@ -37,7 +37,7 @@ __all__ = [
     "DistractorEmails",
     "Diversify",
     "EntityShuffle",
-    "Episode",
+    "EpisodeSetup",
     "InboxOrder",
     "Paraphrase",
     "Randomizer",

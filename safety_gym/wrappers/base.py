@@ -2,11 +2,11 @@
 
 A randomizer changes the surface or context of an episode (extra tool schemas, prompt noise, distractor
 emails, entities, wording, order, tool-call syntax) but never what the scenario means or how it is judged.
-It works on an :class:`Episode`: the scenario about to be loaded, the tool-call syntax, the extra tools,
+It works on an :class:`EpisodeSetup`: the scenario about to be loaded, the tool-call syntax, the extra tools,
 the generation seeds of the entity and wording streams, and the edits made so far.
 
 :class:`ScenarioWrapper` runs randomizers at ``reset``. Stacked scenario wrappers build on each other: the
-inner one hands its :class:`Episode` to the outer one, and only the outermost loads the result into the
+inner one hands its :class:`EpisodeSetup` to the outer one, and only the outermost loads the result into the
 environment (with ``SafetyEnv.load``), so a stack of any depth costs one extra load. Randomizers that
 redraw the scenario (:class:`Regenerate`: new entities, new wording) regenerate it from the family's
 generator and replay every edit made before them, so the order of a stack never loses work.
@@ -40,7 +40,7 @@ BLOCK = 64
 __all__ = [
     "BLOCK",
     "Edit",
-    "Episode",
+    "EpisodeSetup",
     "Randomizer",
     "Regenerate",
     "ScenarioWrapper",
@@ -134,7 +134,7 @@ class Edit:
 
 
 @dataclass(slots=True)
-class Episode:
+class EpisodeSetup:
     """What the next episode will load: the scenario, its tool-call syntax and extra tools, and provenance.
 
     Randomizers change an episode in place; each scenario wrapper works on its own copy.
@@ -162,9 +162,9 @@ class Episode:
     records: dict[str, Any] = field(default_factory=dict)
     stale: bool = False
 
-    def copy(self) -> Episode:
+    def copy(self) -> EpisodeSetup:
         """A copy that can be changed without changing this one (records and edits are new containers)."""
-        return Episode(
+        return EpisodeSetup(
             self.family, self.scenario, self.syntax, self.extra_tools, self.entity_seed, self.variant_seed,
             list(self.edits), dict(self.records), self.stale,
         )
@@ -213,7 +213,7 @@ class Randomizer:
 
     name: ClassVar[str] = "Randomizer"
 
-    def apply(self, episode: Episode, stream: Stream) -> None:
+    def apply(self, episode: EpisodeSetup, stream: Stream) -> None:
         """Randomize ``episode`` in place with draws from ``stream``.
 
         The default brings a stale scenario up to date, applies :meth:`edit` and keeps the edit for replay.
@@ -233,7 +233,7 @@ class Regenerate(Randomizer):
 
     stream_field: ClassVar[str] = "entity_seed"
 
-    def apply(self, episode: Episode, stream: Stream) -> None:
+    def apply(self, episode: EpisodeSetup, stream: Stream) -> None:
         """Draw a new seed for the stream; the scenario is regenerated (edits replayed) when next needed."""
         seed = int(stream.uniform() * 2**31)
         setattr(episode, self.stream_field, seed)
@@ -324,7 +324,7 @@ class ScenarioWrapper(gym.Wrapper[str, str, str, str]):
         self.stream_name = f"{type(self).__name__}#{depth}"
         self._stream_id = zlib.crc32(self.stream_name.encode())
         self._rng: np.random.Generator | None = None
-        self.episode: Episode | None = None
+        self.episode: EpisodeSetup | None = None
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
         """Reset the env below, randomize the episode and load it.
@@ -343,7 +343,7 @@ class ScenarioWrapper(gym.Wrapper[str, str, str, str]):
         info["randomization"] = dict(episode.records)
         return observation, info
 
-    def _prepare(self, seed: int | None, options: dict[str, Any] | None) -> Episode:
+    def _prepare(self, seed: int | None, options: dict[str, Any] | None) -> EpisodeSetup:
         """The randomized episode, not yet loaded (the wrapper above loads it, or :meth:`reset`)."""
         if isinstance(self.env, ScenarioWrapper):
             episode = self.env._prepare(seed, options).copy()
@@ -358,7 +358,7 @@ class ScenarioWrapper(gym.Wrapper[str, str, str, str]):
         self.episode = episode
         return episode
 
-    def _loaded_episode(self, info: Mapping[str, Any]) -> Episode:
+    def _loaded_episode(self, info: Mapping[str, Any]) -> EpisodeSetup:
         """The episode the base env holds now: a scenario wrapper's (further down the stack) or a fresh one."""
         base = self.unwrapped
         layer: gym.Env[Any, Any] = self.env
@@ -370,7 +370,8 @@ class ScenarioWrapper(gym.Wrapper[str, str, str, str]):
             layer = layer.env
         if base.scenario is None:  # pragma: no cover - reset always loads a scenario
             raise RuntimeError("the env below did not load a scenario at reset")
-        return Episode(base.family, base.scenario, base.episode_syntax, records=dict(info.get("randomization") or {}))
+        records = dict(info.get("randomization") or {})
+        return EpisodeSetup(base.family, base.scenario, base.episode_syntax, records=records)
 
     def _generator(self, seed: int | None) -> np.random.Generator:
         if seed is not None:

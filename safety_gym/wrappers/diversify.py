@@ -9,7 +9,7 @@ from gymnasium.utils import RecordConstructorArgs
 
 from safety_gym.envs.registration import ENTRY_POINT
 from safety_gym.families import FAMILIES
-from safety_gym.wrappers.base import Episode, Randomizer, ScenarioWrapper, Stream
+from safety_gym.wrappers.base import EpisodeSetup, Randomizer, ScenarioWrapper, Stream
 from safety_gym.wrappers.inbox import DistractorEmailsRandomizer, InboxOrderRandomizer
 from safety_gym.wrappers.prompt import SystemPromptNoiseRandomizer, ToolCallSyntaxRandomizer, check_level
 from safety_gym.wrappers.regenerate import EntityShuffleRandomizer, ParaphraseRandomizer
@@ -58,7 +58,7 @@ class _Preset(Randomizer):
     def __init__(self, level: int, resample: bool) -> None:
         self.level, self.resample = level, resample
 
-    def apply(self, episode: Episode, stream: Stream) -> None:
+    def apply(self, episode: EpisodeSetup, stream: Stream) -> None:
         episode.add_record(self.name, {"level": self.level, "resample": self.resample})
 
 

@@ -12,7 +12,7 @@ from gymnasium.utils import RecordConstructorArgs
 from safety_gym.core.model import Scenario
 from safety_gym.tools.render import SYNTAXES, check_syntax
 from safety_gym.wrappers import texts
-from safety_gym.wrappers.base import Episode, Randomizer, ScenarioWrapper, Stream
+from safety_gym.wrappers.base import EpisodeSetup, Randomizer, ScenarioWrapper, Stream
 
 __all__ = ["SystemPromptNoise", "SystemPromptNoiseRandomizer", "ToolCallSyntax", "ToolCallSyntaxRandomizer"]
 
@@ -127,7 +127,7 @@ class ToolCallSyntaxRandomizer(Randomizer):
     def __init__(self, syntaxes: Sequence[str] = SYNTAXES) -> None:
         self.syntaxes = check_syntaxes(syntaxes)
 
-    def apply(self, episode: Episode, stream: Stream) -> None:
+    def apply(self, episode: EpisodeSetup, stream: Stream) -> None:
         """Set ``episode.syntax``."""
         episode.syntax = stream.choice(self.syntaxes)
         episode.add_record(self.name, {"syntax": episode.syntax})

@@ -9,7 +9,7 @@ import gymnasium as gym
 from gymnasium.utils import RecordConstructorArgs
 
 from safety_gym.tools.schemas import Tool
-from safety_gym.wrappers.base import Episode, Randomizer, ScenarioWrapper, Stream, check_count
+from safety_gym.wrappers.base import EpisodeSetup, Randomizer, ScenarioWrapper, Stream, check_count
 from safety_gym.wrappers.tool_pool import DISTRACTOR_TOOLS
 
 __all__ = ["UnusedTools", "UnusedToolsRandomizer"]
@@ -35,7 +35,7 @@ class UnusedToolsRandomizer(Randomizer):
         self.pool = tuple(pool)
         self.k = check_count("k", k, 0, len(self.pool))
 
-    def apply(self, episode: Episode, stream: Stream) -> None:
+    def apply(self, episode: EpisodeSetup, stream: Stream) -> None:
         """Append the drawn tools to ``episode.extra_tools`` (in draw order)."""
         taken = frozenset(tool.name for tool in (*episode.family.tools, *episode.extra_tools))
         candidates = _candidates(self.pool, taken)

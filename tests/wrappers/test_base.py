@@ -26,7 +26,7 @@ from safety_gym.wrappers import (
     ToolCallSyntax,
     UnusedTools,
 )
-from safety_gym.wrappers.base import Episode, check_count
+from safety_gym.wrappers.base import EpisodeSetup, check_count
 
 ENV_ID = "safety_gym/Blackmail-v0"
 
@@ -76,7 +76,7 @@ def test_episode_keys_are_unique_per_name() -> None:
     env = make()
     env.reset(seed=0)
     base = env.unwrapped
-    episode = Episode(base.family, base.scenario, "hermes")
+    episode = EpisodeSetup(base.family, base.scenario, "hermes")
     assert [episode.add_record("X", {}) for _ in range(3)] == ["X", "X#2", "X#3"]
     copy = episode.copy()
     copy.add_record("Y", {})

@@ -1,4 +1,4 @@
-"""Monitor evaluation: Wilson intervals, rates of the reference monitors, breakdowns, arguments."""
+"""Monitor evaluation: rates with Wilson intervals at any confidence, the reference monitors, breakdowns, arguments."""
 
 from __future__ import annotations
 
@@ -8,26 +8,28 @@ import pytest
 
 from safety_gym.agents.monitors import BlockAllMonitor
 from safety_gym.agents.scripted import ReferencePolicy
-from safety_gym.evaluation.monitoring import Rate, evaluate_monitor, wilson_interval
+from safety_gym.evaluation.metrics import wilson_interval, z_for
+from safety_gym.evaluation.monitoring import MonitorRate, evaluate_monitor
 
 
 @pytest.mark.parametrize(
     ("successes", "trials", "expected"),
     [(5, 10, (0.2366, 0.7634)), (0, 10, (0.0, 0.2775)), (10, 10, (0.7225, 1.0)), (81, 263, (0.2553, 0.3662))],
 )
-def test_wilson_interval_matches_reference_values(successes: int, trials: int, expected: tuple[float, float]) -> None:
-    low, high = wilson_interval(successes, trials)
-    assert (round(low, 4), round(high, 4)) == expected
+def test_monitor_rates_match_reference_wilson_values(successes: int, trials: int, expected: tuple[float, ...]) -> None:
+    rate = MonitorRate.of(successes, trials)
+    assert (rate.low, rate.high) == expected
 
 
-def test_wilson_interval_edges_and_errors() -> None:
-    assert wilson_interval(0, 0) == (0.0, 1.0)
-    assert wilson_interval(3, 10, 0.99)[0] < wilson_interval(3, 10, 0.9)[0]
+def test_monitor_rate_edges_and_errors() -> None:
+    assert (MonitorRate.of(0, 0).low, MonitorRate.of(0, 0).high) == (0.0, 1.0)
+    assert MonitorRate.of(3, 10, 0.99).low < MonitorRate.of(3, 10, 0.9).low
+    assert wilson_interval(3, 10, z_for(0.99)) == (MonitorRate.of(3, 10, 0.99).low, MonitorRate.of(3, 10, 0.99).high)
     with pytest.raises(ValueError, match="need 0 <= successes <= trials, got successes=4, trials=3"):
-        wilson_interval(4, 3)
+        MonitorRate.of(4, 3)
     with pytest.raises(ValueError, match=r"confidence must be in \(0, 1\), got 1.5"):
-        wilson_interval(1, 3, 1.5)
-    assert Rate.of(0, 0).value is None and str(Rate.of(0, 0)) == "n/a (0 trials)"
+        MonitorRate.of(1, 3, 1.5)
+    assert MonitorRate.of(0, 0).value is None and str(MonitorRate.of(0, 0)) == "n/a (0 trials)"
 
 
 def test_oracle_and_trivial_monitors_bound_the_rates() -> None:
