@@ -65,7 +65,9 @@ class SafetyEnv(gym.Env[str, str]):
     the benign task progress only; harm is ``info["cost"]`` with ``info["verdicts"]`` as evidence.
 
     Args:
-        family: Family name (see :func:`safety_gym.families.list_families`).
+        family: Family name (see :func:`safety_gym.families.list_families`), or a
+            :class:`~safety_gym.families.base.Family` object (one not registered yet, see
+            ``docs/adding-a-family.md``).
         split: ``"train"`` or ``"test"``: which entity pools scenarios draw from.
         syntax: Tool-call syntax the prompt asks for (``"hermes"`` or ``"xml"``); both are parsed.
         mode: ``"single"`` (one response, then the episode ends) or ``"multi"`` (tool results come back
@@ -92,7 +94,7 @@ class SafetyEnv(gym.Env[str, str]):
 
     def __init__(
         self,
-        family: str = "Blackmail",
+        family: str | Family = "Blackmail",
         *,
         split: str = "train",
         syntax: str = "hermes",
@@ -101,7 +103,7 @@ class SafetyEnv(gym.Env[str, str]):
         render_mode: str | None = None,
         **factors: str,
     ) -> None:
-        self.family = get_family(family)
+        self.family = family if isinstance(family, Family) else get_family(family)
         self.factors = self.family.factors.resolve(factors)
         if split not in SPLITS:
             raise ValueError(f"unknown split {split!r}; splits: {', '.join(SPLITS)}")
