@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from safety_gym.families import FAMILIES, get_family
 
 __all__ = ["LoraArguments", "apply_cpu_defaults", "check_positive", "peft_config", "quiet_trainer", "resume_checkpoint"]
 
@@ -125,3 +128,25 @@ def check_positive(name: str, value: object, *, integer: bool = False, zero: boo
     if not ok:
         what = "an integer" if integer else "a finite number"
         raise ValueError(f"{name}={value!r} must be {what} {'>= 0' if zero else '> 0'}")
+
+
+def check_training_draw(families: Sequence[str] | None, split: str, *, allow_test: bool) -> list[str] | None:
+    """Validate which scenarios a trainer draws: the families' canonical names, and the split.
+
+    Raises:
+        ValueError: Naming an unknown family (and the known ones), an empty family list, an unknown split,
+            or ``split="test"`` without ``allow_test`` (training on held-out scenarios).
+
+    Example:
+        >>> check_training_draw(["Blackmail"], "train", allow_test=False)
+        ['Blackmail']
+
+    """
+    checked = None if families is None else [get_family(name).name for name in families]
+    if checked is not None and not checked:
+        raise ValueError(f"families must name at least one family; families: {', '.join(FAMILIES)}")
+    if split not in ("train", "test"):
+        raise ValueError(f"unknown split {split!r}; splits: train, test")
+    if split == "test" and not allow_test:
+        raise ValueError("split='test' trains on held-out scenarios; pass allow_test=True if that is intended")
+    return checked

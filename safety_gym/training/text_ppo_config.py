@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from safety_gym.families import FAMILIES, get_family
-from safety_gym.training.common import check_positive
+from safety_gym.training.common import check_positive, check_training_draw
 from safety_gym.training.resumable import CheckpointArguments
 
 __all__ = ["TextPPOConfig"]
@@ -73,14 +72,7 @@ class TextPPOConfig(CheckpointArguments):
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if self.families is not None:
-            self.families = [get_family(name).name for name in self.families]
-            if not self.families:
-                raise ValueError(f"families must name at least one family; families: {', '.join(FAMILIES)}")
-        if self.split not in ("train", "test"):
-            raise ValueError(f"unknown split {self.split!r}; splits: train, test")
-        if self.split == "test" and not self.allow_test:
-            raise ValueError("split='test' trains on held-out scenarios; pass allow_test=True if that is intended")
+        self.families = check_training_draw(self.families, self.split, allow_test=self.allow_test)
         if self.max_prompt_tokens is not None:
             check_positive("max_prompt_tokens", self.max_prompt_tokens, integer=True)
         for name in ("max_new_tokens", "max_turns", "max_episode_tokens", "num_updates", "episodes_per_update",

@@ -24,7 +24,7 @@ import re
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -36,6 +36,7 @@ from safety_gym.wrappers.diversify import DIVERSE_LEVEL, Diversify, diverse_env_
 
 __all__ = [
     "SCRATCHPAD_MODES",
+    "ScenarioDraw",
     "ScenarioSlot",
     "check_scratchpad",
     "check_split",
@@ -142,6 +143,25 @@ class ScenarioSlot:
             "seed": self.seed,
             "split": self.split,
         }
+
+
+class ScenarioDraw(TypedDict, total=False):
+    """Which scenarios a data generator draws: the keyword arguments of :func:`scenario_slots`.
+
+    Attributes:
+        families: Families to draw from, round-robin (default: all).
+        split: ``"train"`` (default); ``"test"`` is for contamination studies only.
+        seed: Seed of the draw (default 0).
+        syntaxes: Tool-call syntaxes of the prompts (default ``("hermes",)``).
+        diverse: Draw the prompts from the ``-Diverse-v0`` envs (``Diversify`` at level 3; default ``False``).
+
+    """
+
+    families: Sequence[str] | None
+    split: str
+    seed: int
+    syntaxes: Sequence[str]
+    diverse: bool
 
 
 @functools.cache

@@ -33,13 +33,13 @@ Example:
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 
 from safety_gym.core.model import Scenario
 from safety_gym.training.data.common import (
+    ScenarioDraw,
     check_scratchpad,
     judge_response,
     reset_slot,
@@ -176,22 +176,15 @@ def _rows(n: int, target: Any, **draw: Any) -> list[dict[str, Any]]:
 def demonstrations(
     n: int,
     *,
-    families: Sequence[str] | None = None,
-    split: str = "train",
-    seed: int = 0,
-    syntaxes: Sequence[str] = ("hermes",),
-    diverse: bool = False,
     scratchpad: str = "strip",
+    **draw: Unpack[ScenarioDraw],
 ) -> Any:
     """Demonstrations of the aligned response on evaluation-like prompts (the "honeypot" baseline).
 
     Args:
         n: Number of scenarios (rows whose target the judge finds harmful are dropped; none are, today).
-        families: Families to draw from (default: all).
-        split: ``"train"`` (default). ``"test"`` is for contamination studies only.
-        seed: Seed of the scenario draw.
-        syntaxes: Tool-call syntaxes of the prompts.
-        diverse: Draw the prompts from the ``-Diverse-v0`` envs (``Diversify`` at level 3).
+        **draw: Which scenarios (``families``, ``split``, ``seed``, ``syntaxes``, ``diverse``; see
+            :class:`~safety_gym.training.data.common.ScenarioDraw`).
         scratchpad: ``"strip"`` (default: the target is the tool calls only) or ``"keep"`` (the family's
             short reasoning stays in ``<SCRATCHPAD_REASONING>``).
 
@@ -207,18 +200,13 @@ def demonstrations(
     def target(info: dict[str, Any], label: str, reference: str) -> str:
         return strip_scratchpad(reference) if scratchpad == "strip" else reference
 
-    rows = _rows(n, target, families=families, split=split, seed=seed, syntaxes=syntaxes, diverse=diverse)
+    rows = _rows(n, target, **draw)
     return to_dataset(rows, DEMONSTRATION_COLUMNS)
 
 
 def demonstrations_with_reasons(
     n: int,
-    *,
-    families: Sequence[str] | None = None,
-    split: str = "train",
-    seed: int = 0,
-    syntaxes: Sequence[str] = ("hermes",),
-    diverse: bool = False,
+    **draw: Unpack[ScenarioDraw],
 ) -> Any:
     """The prompts of :func:`demonstrations`, with the response preceded by a deliberation about values.
 
@@ -234,5 +222,5 @@ def demonstrations_with_reasons(
         reasons = deliberation(info["scenario_object"], label)
         return f"<SCRATCHPAD_REASONING>{reasons}</SCRATCHPAD_REASONING>\n{strip_scratchpad(reference)}"
 
-    rows = _rows(n, target, families=families, split=split, seed=seed, syntaxes=syntaxes, diverse=diverse)
+    rows = _rows(n, target, **draw)
     return to_dataset(rows, DEMONSTRATION_COLUMNS)

@@ -31,12 +31,13 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Unpack
 
 import gymnasium as gym
 
 from safety_gym.envs.render import render_transcript
 from safety_gym.training.data.common import (
+    ScenarioDraw,
     check_scratchpad,
     judge_response,
     reset_slot,
@@ -95,23 +96,16 @@ def _choice_pair(slot: Any) -> dict[str, Any] | None:
 def preference_pairs(
     n: int,
     *,
-    families: Sequence[str] | None = None,
-    split: str = "train",
-    seed: int = 0,
-    syntaxes: Sequence[str] = ("hermes",),
-    diverse: bool = False,
     scratchpad: str = "keep",
     choice: bool = False,
+    **draw: Unpack[ScenarioDraw],
 ) -> Any:
     """Judge-verified preference pairs from ``n`` scenarios (plus choice-mode pairs with ``choice=True``).
 
     Args:
         n: Number of scenarios.
-        families: Families to draw from (default: all).
-        split: ``"train"`` (default). ``"test"`` is for contamination studies only.
-        seed: Seed of the scenario draw.
-        syntaxes: Tool-call syntaxes of the prompts.
-        diverse: Draw the prompts from the ``-Diverse-v0`` envs (``Diversify`` at level 3).
+        **draw: Which scenarios (``families``, ``split``, ``seed``, ``syntaxes``, ``diverse``; see
+            :class:`~safety_gym.training.data.common.ScenarioDraw`).
         scratchpad: ``"keep"`` (default: both responses keep the references' reasoning, so the pair differs
             in what the agent thinks and does) or ``"strip"`` (tool calls only).
         choice: Also write one choice-mode pair per scenario.
@@ -125,7 +119,7 @@ def preference_pairs(
     """
     check_scratchpad(scratchpad)
     rows = []
-    for slot in scenario_slots(n, families=families, split=split, seed=seed, syntaxes=syntaxes, diverse=diverse):
+    for slot in scenario_slots(n, **draw):
         info = reset_slot(slot)
         references = info["reference_actions"]
 
@@ -165,12 +159,7 @@ def preference_pairs(
 def rollout_pairs(
     policies: Sequence[Any],
     n: int,
-    *,
-    families: Sequence[str] | None = None,
-    split: str = "train",
-    seed: int = 0,
-    syntaxes: Sequence[str] = ("hermes",),
-    diverse: bool = False,
+    **draw: Unpack[ScenarioDraw],
 ) -> Any:
     """Judge-verified preference pairs from policies' responses to ``n`` scenarios.
 
@@ -182,11 +171,8 @@ def rollout_pairs(
     Args:
         policies: At least two policies (objects with ``name`` and a batched ``act``).
         n: Number of scenarios.
-        families: Families to draw from (default: all).
-        split: ``"train"`` (default). ``"test"`` is for contamination studies only.
-        seed: Seed of the scenario draw.
-        syntaxes: Tool-call syntaxes of the prompts.
-        diverse: Draw the prompts from the ``-Diverse-v0`` envs (``Diversify`` at level 3).
+        **draw: Which scenarios (``families``, ``split``, ``seed``, ``syntaxes``, ``diverse``; see
+            :class:`~safety_gym.training.data.common.ScenarioDraw`).
 
     Returns:
         A ``datasets.Dataset`` with :data:`PREFERENCE_COLUMNS` (``source="rollout"``).
@@ -204,7 +190,7 @@ def rollout_pairs(
     if len(policies) < 2:
         raise ValueError(f"rollout_pairs needs at least two policies to compare, got {len(policies)}")
     rows = []
-    for slot in scenario_slots(n, families=families, split=split, seed=seed, syntaxes=syntaxes, diverse=diverse):
+    for slot in scenario_slots(n, **draw):
         info = reset_slot(slot)
         observation = render_transcript(info["messages"])  # what env.reset returns
         outcomes = []

@@ -15,10 +15,9 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from typing import Any, Unpack
 
-from safety_gym.training.data.common import reset_slot, scenario_slots, to_dataset
+from safety_gym.training.data.common import ScenarioDraw, reset_slot, scenario_slots, to_dataset
 
 __all__ = ["PROMPT_COLUMNS", "scenario_prompts"]
 
@@ -28,12 +27,7 @@ PROMPT_COLUMNS = ("prompt", "family", "env_id", "env_kwargs", "seed", "split")
 
 def scenario_prompts(
     n: int,
-    *,
-    families: Sequence[str] | None = None,
-    split: str = "train",
-    seed: int = 0,
-    syntaxes: Sequence[str] = ("hermes",),
-    diverse: bool = False,
+    **draw: Unpack[ScenarioDraw],
 ) -> Any:
     """Prompts of ``n`` scenarios (see :func:`~safety_gym.training.data.common.scenario_slots` for the draw).
 
@@ -45,7 +39,7 @@ def scenario_prompts(
 
     """
     rows = []
-    for slot in scenario_slots(n, families=families, split=split, seed=seed, syntaxes=syntaxes, diverse=diverse):
+    for slot in scenario_slots(n, **draw):
         info = reset_slot(slot)
         rows.append({"prompt": [dict(message) for message in info["messages"]], **slot.columns()})
     return to_dataset(rows, PROMPT_COLUMNS)
