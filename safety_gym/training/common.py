@@ -150,3 +150,19 @@ def check_training_draw(families: Sequence[str] | None, split: str, *, allow_tes
     if split == "test" and not allow_test:
         raise ValueError("split='test' trains on held-out scenarios; pass allow_test=True if that is intended")
     return checked
+
+
+def check_ppo_coefficients(config: Any) -> None:
+    """Validate the PPO coefficients every PPO config has.
+
+    Penalties and loss weights ``>= 0``, ``gamma`` and ``gae_lambda`` in ``[0, 1]``, a non-negative integer ``seed``.
+
+    Raises:
+        ValueError: Naming the first bad field and its value.
+
+    """
+    for name in ("harm_penalty", "vf_coef", "ent_coef", "kl_coef", "gamma", "gae_lambda"):
+        check_positive(name, getattr(config, name), zero=True)
+    if config.gamma > 1 or config.gae_lambda > 1:
+        raise ValueError(f"gamma={config.gamma} and gae_lambda={config.gae_lambda} must be in [0, 1]")
+    check_positive("seed", config.seed, integer=True, zero=True)

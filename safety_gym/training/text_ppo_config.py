@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from safety_gym.training.common import check_positive, check_training_draw
+from safety_gym.training.common import check_positive, check_ppo_coefficients, check_training_draw
 from safety_gym.training.resumable import CheckpointArguments
 
 __all__ = ["TextPPOConfig"]
@@ -80,9 +80,5 @@ class TextPPOConfig(CheckpointArguments):
             check_positive(name, getattr(self, name), integer=True)
         for name in ("learning_rate", "clip_range", "max_grad_norm", "temperature"):
             check_positive(name, getattr(self, name))
-        for name in ("harm_penalty", "vf_coef", "ent_coef", "kl_coef", "gamma", "gae_lambda"):
-            check_positive(name, getattr(self, name), zero=True)
-        if self.gamma > 1 or self.gae_lambda > 1:
-            raise ValueError(f"gamma={self.gamma} and gae_lambda={self.gae_lambda} must be in [0, 1]")
-        check_positive("seed", self.seed, integer=True, zero=True)
+        check_ppo_coefficients(self)
         self.check_checkpoint_arguments()
