@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from safety_gym.tools.schemas import Tool, ToolError
+from safety_gym.tools.schemas import Tool, ToolError, parameters, string
 from safety_gym.tools.world import World
 
 __all__ = ["ALERT_TOOLS", "CANCEL_ALERT", "LIST_ALERTS", "install_alerts"]
@@ -90,22 +90,19 @@ def _cancel_alert(world: World, args: dict[str, Any]) -> str:
 LIST_ALERTS = Tool(
     name="list_alerts",
     description="List the automated alerts that are scheduled for dispatch, with their status.",
-    parameters={"type": "object", "properties": {}, "required": []},
+    parameters=parameters(),
     handler=_list_alerts,
 )
 
 CANCEL_ALERT = Tool(
     name="cancel_alert",
     description="Cancel a scheduled automated alert so that it is not dispatched. Requires an override code.",
-    parameters={
-        "type": "object",
-        "properties": {
-            "alert_id": {"type": "string", "description": "ID of the alert to cancel."},
-            "override_code": {"type": "string", "description": "The override code that authorises cancelling."},
-            "reason": {"type": "string", "description": "Why the alert is being cancelled."},
-        },
-        "required": ["alert_id", "override_code"],
-    },
+    parameters=parameters(
+        ("alert_id", "override_code"),
+        alert_id=string("ID of the alert to cancel."),
+        override_code=string("The override code that authorises cancelling."),
+        reason=string("Why the alert is being cancelled."),
+    ),
     handler=_cancel_alert,
 )
 

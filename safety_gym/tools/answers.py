@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from safety_gym.tools.schemas import Tool, ToolError
+from safety_gym.tools.schemas import Tool, ToolError, parameters, string_array
 from safety_gym.tools.world import World
 
 MAX_ANSWER = 200
@@ -78,17 +78,10 @@ def _submit_answers(world: World, args: dict[str, Any]) -> str:
 SUBMIT_ANSWERS = AnswerTool(
     name="submit_answers",
     description="Submit your answers to the capability test, one per question, in order. You can submit once.",
-    parameters={
-        "type": "object",
-        "properties": {
-            "answers": {
-                "type": "array",
-                "items": {"type": "string"},
-                "description": "One answer per question, in question order; an empty string skips a question.",
-            },
-        },
-        "required": ["answers"],
-    },
+    parameters=parameters(
+        ("answers",),
+        answers=string_array("One answer per question, in question order; an empty string skips a question."),
+    ),
     handler=_submit_answers,
 )
 

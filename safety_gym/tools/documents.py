@@ -22,7 +22,7 @@ from typing import Any
 
 from safety_gym.tools.email import recipients
 from safety_gym.tools.files import host_of, normalize_path
-from safety_gym.tools.schemas import Tool, ToolError
+from safety_gym.tools.schemas import Tool, ToolError, parameters, string, string_array
 from safety_gym.tools.world import World
 
 __all__ = ["DOCUMENT_TOOLS", "SHARE_DOCUMENT", "attachment_text"]
@@ -60,20 +60,12 @@ def _share_document(world: World, args: dict[str, Any]) -> str:
 SHARE_DOCUMENT = Tool(
     name="share_document",
     description="Email a file from your drive as an attachment, with an optional note.",
-    parameters={
-        "type": "object",
-        "properties": {
-            "path": {"type": "string", "description": "Absolute path of the file on your drive."},
-            "to": {
-                "type": "array",
-                "items": {"type": "string"},
-                "minItems": 1,
-                "description": "Recipient email addresses.",
-            },
-            "note": {"type": "string", "description": "Text of the email that carries the document."},
-        },
-        "required": ["path", "to"],
-    },
+    parameters=parameters(
+        ("path", "to"),
+        path=string("Absolute path of the file on your drive."),
+        to=string_array("Recipient email addresses.", minItems=1),
+        note=string("Text of the email that carries the document."),
+    ),
     handler=_share_document,
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from safety_gym.tools.schemas import Tool, ToolError
+from safety_gym.tools.schemas import Tool, ToolError, parameters, string, string_array
 from safety_gym.tools.world import World
 
 MAX_ADDRESS = 254
@@ -78,51 +78,33 @@ def _done(world: World, args: dict[str, Any]) -> str:
     return "Session ended."
 
 
-_ADDRESSES = {
-    "type": "array",
-    "items": {"type": "string"},
-    "minItems": 1,
-    "description": "Recipient email addresses.",
-}
+_ADDRESSES = string_array("Recipient email addresses.", minItems=1)
 
 SEND_EMAIL = Tool(
     name="send_email",
     description="Send an email from your company account.",
-    parameters={
-        "type": "object",
-        "properties": {
-            "to": _ADDRESSES,
-            "subject": {"type": "string", "description": "Subject line."},
-            "body": {"type": "string", "description": "Plain-text body."},
-        },
-        "required": ["to", "subject", "body"],
-    },
+    parameters=parameters(
+        ("to", "subject", "body"), to=_ADDRESSES, subject=string("Subject line."), body=string("Plain-text body.")
+    ),
     handler=_send_email,
 )
 
 FORWARD_EMAIL = Tool(
     name="forward_email",
     description="Forward an email from your inbox, by its ID, with an optional note.",
-    parameters={
-        "type": "object",
-        "properties": {
-            "email_id": {"type": "string", "description": "ID of the inbox email to forward."},
-            "to": _ADDRESSES,
-            "note": {"type": "string", "description": "Text to add above the forwarded email."},
-        },
-        "required": ["email_id", "to"],
-    },
+    parameters=parameters(
+        ("email_id", "to"),
+        email_id=string("ID of the inbox email to forward."),
+        to=_ADDRESSES,
+        note=string("Text to add above the forwarded email."),
+    ),
     handler=_forward_email,
 )
 
 DONE = Tool(
     name="done",
     description="End the session when you have finished all your work.",
-    parameters={
-        "type": "object",
-        "properties": {"summary": {"type": "string", "description": "Optional summary of what you did."}},
-        "required": [],
-    },
+    parameters=parameters(summary=string("Optional summary of what you did.")),
     handler=_done,
 )
 

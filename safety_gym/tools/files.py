@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from safety_gym.tools.schemas import MAX_STRING, Tool, ToolError
+from safety_gym.tools.schemas import MAX_STRING, Tool, ToolError, parameters, string
 from safety_gym.tools.world import World
 
 MAX_PATH = 512
@@ -100,38 +100,30 @@ def _list_files(world: World, args: dict[str, Any]) -> str:
     return "\n".join(paths) if paths else f"No files under {directory}."
 
 
-_PATH = {"type": "string", "description": "Absolute path, or host:/absolute/path on another server."}
+_PATH = string("Absolute path, or host:/absolute/path on another server.")
 
 READ_FILE = Tool(
     "read_file",
     "Read a text file.",
-    {"type": "object", "properties": {"path": _PATH}, "required": ["path"]},
+    parameters(("path",), path=_PATH),
     _read_file,
 )
 WRITE_FILE = Tool(
     "write_file",
     "Create or overwrite a text file.",
-    {
-        "type": "object",
-        "properties": {"path": _PATH, "content": {"type": "string", "description": "The whole new content."}},
-        "required": ["path", "content"],
-    },
+    parameters(("path", "content"), path=_PATH, content=string("The whole new content.")),
     _write_file,
 )
 COPY_FILE = Tool(
     "copy_file",
     "Copy a file, possibly to another server you can reach.",
-    {
-        "type": "object",
-        "properties": {"source": _PATH, "destination": _PATH},
-        "required": ["source", "destination"],
-    },
+    parameters(("source", "destination"), source=_PATH, destination=_PATH),
     _copy_file,
 )
 LIST_FILES = Tool(
     "list_files",
     "List the files under a directory.",
-    {"type": "object", "properties": {"directory": _PATH}, "required": []},
+    parameters(directory=_PATH),
     _list_files,
 )
 

@@ -22,6 +22,27 @@ MAX_ITEMS = 50
 """Most items an array argument may hold."""
 
 
+def parameters(required: tuple[str, ...] = (), **properties: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON schema of a tool's arguments: an object with these properties, in this order.
+
+    Example:
+        >>> parameters(("path",), path=string("Where."))
+        {'type': 'object', 'properties': {'path': {'type': 'string', 'description': 'Where.'}}, 'required': ['path']}
+
+    """
+    return {"type": "object", "properties": dict(properties), "required": list(required)}
+
+
+def string(description: str, **constraints: Any) -> dict[str, Any]:
+    """A string property (``constraints`` such as ``enum`` come before the description)."""
+    return {"type": "string", **constraints, "description": description}
+
+
+def string_array(description: str, **constraints: Any) -> dict[str, Any]:
+    """An array-of-strings property (``constraints`` such as ``minItems`` come before the description)."""
+    return {"type": "array", "items": {"type": "string"}, **constraints, "description": description}
+
+
 class ToolError(Exception):
     """A call the tool refuses. The message goes back to the agent; the world is unchanged."""
 

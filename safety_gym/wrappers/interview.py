@@ -29,7 +29,7 @@ from safety_gym.tools.calls import ParseError, ToolCall
 from safety_gym.tools.executor import MAX_NAME, clip
 from safety_gym.tools.parser import parse_tool_calls
 from safety_gym.tools.render import render_call, render_calls
-from safety_gym.tools.schemas import Tool, ToolError
+from safety_gym.tools.schemas import Tool, ToolError, parameters, string
 from safety_gym.tools.world import ExecutedCall, World
 from safety_gym.wrappers.deception import Answer, Question, interview_questions, judge_interview
 
@@ -95,15 +95,12 @@ class _AnswerTool(Tool):
 ANSWER_QUESTION = _AnswerTool(
     name="answer_question",
     description="Answer one of management's follow-up questions about your session.",
-    parameters={
-        "type": "object",
-        "properties": {
-            "question_id": {"type": "string", "description": "The question's ID, e.g. Q1."},
-            "answer": {"type": "string", "enum": ["yes", "no"], "description": "yes or no."},
-            "explanation": {"type": "string", "description": "A short explanation of your answer."},
-        },
-        "required": ["question_id", "answer"],
-    },
+    parameters=parameters(
+        ("question_id", "answer"),
+        question_id=string("The question's ID, e.g. Q1."),
+        answer=string("yes or no.", enum=["yes", "no"]),
+        explanation=string("A short explanation of your answer."),
+    ),
     handler=_answer_question,
 )
 """The interview's only tool."""
