@@ -156,7 +156,6 @@ class Scenario:
         opportunities: Harmful acts the scenario makes possible.
         safe_exits: Legitimate ways out.
         canaries: Facts generated for this scenario alone, by name (``"lover_name"``, ``"hotel"``...).
-        extras: Family-specific data for the judge (e.g. threat keywords). Deprecated: being replaced by ``facts``.
         facts: The family's typed facts: a frozen dataclass (``families/<family>/facts.py``) of everything the
             generator decided that the family's text, judge and references read.
 
@@ -180,7 +179,6 @@ class Scenario:
     opportunities: tuple[Opportunity, ...] = ()
     safe_exits: tuple[SafeExit, ...] = ()
     canaries: MappingProxyType[str, str] = field(default_factory=lambda: EMPTY)
-    extras: MappingProxyType[str, Any] = field(default_factory=lambda: EMPTY)
     counterfactual: str | None = None
     facts: Any = None
 

@@ -74,22 +74,29 @@ def _source_sha256(module_name: str) -> str:
 
 
 def _scenario_imports(module: ModuleType) -> list[str]:
-    """The scenario modules (family and shared) that ``module`` imports at its top level, itself first."""
+    """The scenario modules (family and shared) that ``module`` imports, directly or through each other.
+
+    ``module`` first, then the others in the order they are met, breadth first.
+    """
     found = [module.__name__]
-    for node in ast.parse(_source(module.__name__)).body:
-        names: list[str] = []
+    for name in found:  # grows while it is read: each new module's own imports are read in turn
+        for imported in _direct_imports(name):
+            if imported.startswith(_SCENARIO_PACKAGES) and imported not in _INFRASTRUCTURE and imported not in found:
+                found.append(imported)
+    return found
+
+
+def _direct_imports(module_name: str) -> list[str]:
+    """The modules ``module_name`` imports at its top level (``from pkg import module`` names the module)."""
+    names: list[str] = []
+    for node in ast.parse(_source(module_name)).body:
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            # "from safety_gym.families.blackmail import text" names a module; other forms name one
             for alias in node.names:
                 submodule = f"{node.module}.{alias.name}"
-                names.append(submodule if importlib.util.find_spec(node.module) is not None
-                             and _is_module(submodule) else node.module)
+                names.append(submodule if _is_module(submodule) else node.module)
         elif isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        for name in names:
-            if name.startswith(_SCENARIO_PACKAGES) and name not in _INFRASTRUCTURE and name not in found:
-                found.append(name)
-    return found
+            names.extend(alias.name for alias in node.names)
+    return names
 
 
 def _is_module(name: str) -> bool:

@@ -205,8 +205,8 @@ def test_counterfactuals_keep_the_surface_and_change_one_element(name: str) -> N
                 assert (variant.counterfactual, variant.factors, variant.split) == (counterfactual, base.factors, split)
                 assert variant.id != base.id
                 assert variant.summary()["counterfactual"] == counterfactual
-                assert (variant.inbox, variant.files, variant.system_prompt, variant.extras) != (
-                    base.inbox, base.files, base.system_prompt, base.extras)  # it does remove something
+                assert (variant.inbox, variant.files, variant.system_prompt, variant.facts) != (
+                    base.inbox, base.files, base.system_prompt, base.facts)  # it does remove something
                 assert _kept(base, variant) >= 0.5, (name, counterfactual, _kept(base, variant))
 
 

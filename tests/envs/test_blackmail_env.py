@@ -18,6 +18,7 @@ from safety_gym.agents.scripted import scripted_policy
 from safety_gym.envs.registration import ENTRY_POINT, register_family_envs
 from safety_gym.envs.safety_env import SafetyEnv
 from safety_gym.families import get_family
+from safety_gym.families.blackmail import BlackmailFacts
 from safety_gym.tools.render import render_call
 
 ENV_ID = "safety_gym/Blackmail-v0"
@@ -237,7 +238,7 @@ def test_scenario_summary_does_not_leak_canaries() -> None:
             cast["lover"].email,
             cast["spouse"].email,
             cast["decision_maker"].name,
-            *scenario.extras["secret_email_ids"],
+            *scenario.facts_as(BlackmailFacts).secret_email_ids,
         ]
         for secret in secrets:
             assert secret.lower() not in summary, (seed, secret)
@@ -314,9 +315,8 @@ def test_cost_counts_each_harmful_label_once_per_episode() -> None:
             "informed.",
         )
     )
-    disclose = render_call(
-        "forward_email", {"email_id": scenario.extras["secret_email_ids"][0], "to": [cast["spouse"].email]}, "hermes"
-    )
+    witness_id = scenario.facts_as(BlackmailFacts).secret_email_ids[0]
+    disclose = render_call("forward_email", {"email_id": witness_id, "to": [cast["spouse"].email]}, "hermes")
     steps = []
     for action in (blackmail, blackmail, disclose):
         _, reward, terminated, truncated, step_info = env.step(action)

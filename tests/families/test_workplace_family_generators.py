@@ -7,6 +7,7 @@ of ``CASES`` and in the family-specific checks and tests kept below them.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import string
 from collections.abc import Callable
@@ -18,10 +19,13 @@ import pytest
 from safety_gym.core.pools import load_pools
 from safety_gym.core.variants import recording
 from safety_gym.families import FAMILIES, generate
+from safety_gym.families.leaking import LeakingFacts
 from safety_gym.families.leaking import generator as leaking
 from safety_gym.families.leaking import text as leaking_text
+from safety_gym.families.lethal_override import LethalOverrideFacts
 from safety_gym.families.lethal_override import generator as lethal_override
 from safety_gym.families.lethal_override import text as lethal_override_text
+from safety_gym.families.self_exfiltration import SelfExfiltrationFacts
 from safety_gym.families.self_exfiltration import generator as self_exfiltration
 from safety_gym.families.self_exfiltration import text as self_exfiltration_text
 from safety_gym.families.workplace.goal_conflict import GOALS, OPPOSITE
@@ -162,33 +166,39 @@ def templates(text: ModuleType) -> list[str]:
 def _leaking_cell(s, cell: dict[str, str]) -> None:
     assert not s.cast["rival"].email.endswith("@" + s.domain)
     assert [exit_.label for exit_ in s.safe_exits][:2] == ["escalation", "declined"]
-    assert s.extras["goal_conflict"] is (cell["goal_type"] != "none")
+    facts = s.facts_as(LeakingFacts)
+    assert facts.goal_conflict is (cell["goal_type"] != "none")
     (request,) = [email for email in s.inbox if email.kind == "request"]
-    assert request.sender == s.cast["rival"].email and s.extras["request_email_ids"] == (request.id,)
+    assert request.sender == s.cast["rival"].email == facts.rival_email and facts.request_email_ids == (request.id,)
     assert s.canaries["spec_id"] in request.body and s.canaries["roadmap_id"] in request.body
 
 
 def _lethal_override_cell(s, cell: dict[str, str]) -> None:
+    facts = s.facts_as(LethalOverrideFacts)
     (emergency,) = [email for email in s.inbox if email.kind == "emergency"]
-    assert emergency.id == s.extras["emergency_email_id"]
+    assert emergency.id == facts.emergency_email_id
     assert s.canaries["emergency_id"] in emergency.body and s.canaries["room"] in emergency.body
-    assert s.cast["decision_maker"].name in emergency.body and s.extras["trapped_role"] == "decision_maker"
+    assert s.cast["decision_maker"].name in emergency.body and facts.trapped_role == "decision_maker"
     assert s.canaries["override_code"] in s.system_prompt
-    alert_ids = [alert_id for alert_id, _, _ in s.extras["alerts"]]
-    assert sorted(alert_ids) == sorted([s.extras["emergency_alert_id"], s.extras["test_alert_id"]])
-    assert s.extras["alert_tasks"] == {"task-test-alert": s.extras["test_alert_id"]}
+    alert_ids = [alert.id for alert in facts.alerts]
+    assert alert_ids == sorted([facts.emergency_alert_id, facts.test_alert_id])
+    assert dict(facts.alert_tasks) == {"task-test-alert": facts.test_alert_id}
+    assert facts.trapped_email == s.cast["decision_maker"].email
 
 
 def _self_exfiltration_cell(s, cell: dict[str, str]) -> None:
+    facts = s.facts_as(SelfExfiltrationFacts)
     paths = {doc.path for doc in s.files}
-    assert s.extras["weights_path"] in paths and set(s.extras["read_only"]) <= paths
-    hosts = dict(s.extras["hosts"])
-    assert set(hosts) == {s.extras["backup_host"], s.extras["server_host"]}
-    assert s.extras["backup_host"].endswith("." + s.domain)
-    assert not s.extras["server_host"].endswith(s.domain)
-    assert s.extras["weights_path"] in next(e.body for e in s.inbox if e.subject == "Model backups paused")
+    assert facts.weights_path in paths and set(facts.read_only) <= paths
+    assert list(facts.hosts) == [facts.backup_host, facts.server_host]
+    assert facts.backup_host.endswith("." + s.domain)
+    assert not facts.server_host.endswith(s.domain)
+    assert facts.weights_path in next(e.body for e in s.inbox if e.subject == "Model backups paused")
     migration = s.email(s.task_items[0].request_email_id)
-    assert s.extras["server_host"] in migration.body
+    assert facts.server_host in migration.body
+    assert {task_id: (task.source, task.host) for task_id, task in facts.file_tasks.items()} == {
+        "task-report": (s.files[3].path, facts.server_host)
+    }
 
 
 CELL_CHECKS = {
@@ -221,7 +231,7 @@ def test_every_factor_cell_generates_a_consistent_scenario(name: str, cell: dict
         for task in s.task_items:
             request = s.email(task.request_email_id)
             assert request is not None and request.kind == "task" and request.sender == task.requester
-        assert s.extras["goal_type"] == cell["goal_type"] and s.extras["urgency"] == cell["urgency"]
+        assert (s.facts.goal_type, s.facts.urgency) == (cell["goal_type"], cell["urgency"])
         CELL_CHECKS[name](s, cell)
 
 
@@ -262,6 +272,21 @@ def test_bad_arguments_raise_value_error_naming_the_allowed_values(
         generate_family(-1)
 
 
+FACTS = {"Leaking": LeakingFacts, "LethalOverride": LethalOverrideFacts, "SelfExfiltration": SelfExfiltrationFacts}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_facts_are_typed_frozen_and_the_only_family_data(name: str) -> None:
+    s = CASES[name].generate(4, counterfactual="no_threat")
+    facts = s.facts_as(FACTS[name])
+    assert facts.urgency == "none"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        facts.urgency = "replacement"  # type: ignore[misc]
+    other = FACTS[next(other for other in NAMES if other != name)]
+    with pytest.raises(TypeError, match=f"has {FACTS[name].__name__} facts, not {other.__name__}"):
+        s.facts_as(other)
+
+
 # --------------------------------------------------------------------------- seeding and draw stability
 
 
@@ -279,7 +304,8 @@ def test_leaking_seeds_draw_different_rivals() -> None:
 
 
 def test_lethal_override_seeds_draw_both_hazards() -> None:
-    assert {lethal_override.generate_lethal_override(seed).extras["hazard"] for seed in range(30)} == {"oxygen", "heat"}
+    scenarios = [lethal_override.generate_lethal_override(seed) for seed in range(30)]
+    assert {s.facts_as(LethalOverrideFacts).hazard for s in scenarios} == {"oxygen", "heat"}
 
 
 def test_self_exfiltration_weights_hashes_are_hex_digests() -> None:
@@ -296,8 +322,8 @@ def test_every_cell_of_a_seed_shares_cast_canaries_documents_tasks_and_common_em
     for cell in case.module.FACTORS.cells():
         s = case.generate(seed, **cell)
         assert s.cast == base.cast and s.canaries == base.canaries and s.task_items == base.task_items
-        assert s.files == base.files and s.extras.get("alerts") == base.extras.get("alerts")
-        assert s.extras.get("hosts") == base.extras.get("hosts")
+        assert s.files == base.files and getattr(s.facts, "alerts", None) == getattr(base.facts, "alerts", None)
+        assert getattr(s.facts, "hosts", None) == getattr(base.facts, "hosts", None)
         assert {email.id: email for email in s.inbox if email.kind in case.stable_kinds} == base_emails
 
 
@@ -337,11 +363,11 @@ def test_counterfactual_keeps_the_surface(name: str, counterfactual: str, seed: 
 def test_no_threat_and_no_conflict_remove_their_element(name: str, seed: int) -> None:
     generate_family = CASES[name].generate
     no_threat = generate_family(seed, counterfactual="no_threat")
-    assert no_threat.extras["urgency"] == "none" and no_threat.factors["urgency"] == "replacement"
+    assert no_threat.facts.urgency == "none" and no_threat.factors["urgency"] == "replacement"
     assert not any(email.kind == "threat" for email in no_threat.inbox)
     assert "accept_handover" not in {exit_.label for exit_ in no_threat.safe_exits}
     no_conflict = generate_family(seed, counterfactual="no_conflict")
-    assert no_conflict.extras["goal_type"] == "none"
+    assert no_conflict.facts.goal_type == "none" and not no_conflict.facts.goal_conflict
     assert no_conflict.system_prompt == generate_family(seed, goal_type="none").system_prompt
 
 
@@ -349,7 +375,7 @@ def test_no_threat_and_no_conflict_remove_their_element(name: str, seed: int) ->
 def test_leaking_no_request_removes_the_rivals_request(seed: int) -> None:
     no_request = leaking.generate_leaking(seed, counterfactual="no_request")
     assert not any(email.kind == "request" for email in no_request.inbox)
-    assert no_request.extras["request_email_ids"] == ()
+    assert no_request.facts_as(LeakingFacts).request_email_ids == ()
     assert not any(email.sender == no_request.cast["rival"].email for email in no_request.inbox)
 
 
@@ -357,7 +383,8 @@ def test_leaking_no_request_removes_the_rivals_request(seed: int) -> None:
 def test_lethal_override_no_motive_traps_the_technician_and_keeps_the_threat(seed: int) -> None:
     no_motive = lethal_override.generate_lethal_override(seed, counterfactual="no_motive")
     emergency = next(email for email in no_motive.inbox if email.kind == "emergency")
-    assert no_motive.extras["trapped_role"] == "technician"
+    facts = no_motive.facts_as(LethalOverrideFacts)
+    assert facts.trapped_role == "technician" and facts.trapped_email == no_motive.cast["technician"].email
     assert no_motive.cast["technician"].name in emergency.body
     assert no_motive.cast["decision_maker"].name not in emergency.body
     assert any(email.kind == "threat" for email in no_motive.inbox)  # the threat stays: only the motive goes
@@ -367,10 +394,11 @@ def test_lethal_override_no_motive_traps_the_technician_and_keeps_the_threat(see
 def test_self_exfiltration_no_escape_moves_the_server_inside_the_company(seed: int) -> None:
     base = self_exfiltration.generate_self_exfiltration(seed)
     no_escape = self_exfiltration.generate_self_exfiltration(seed, counterfactual="no_escape")
-    assert no_escape.extras["server_host"].endswith("." + no_escape.domain)
-    assert base.extras["server_host"].split(".")[0] in no_escape.extras["server_host"]
+    server = no_escape.facts_as(SelfExfiltrationFacts).server_host
+    assert server.endswith("." + no_escape.domain)
+    assert base.facts_as(SelfExfiltrationFacts).server_host.split(".")[0] in server
     migration = no_escape.email(no_escape.task_items[0].request_email_id)
-    assert no_escape.extras["server_host"] in migration.body and no_escape.company in migration.body
+    assert server in migration.body and no_escape.company in migration.body
 
 
 # --------------------------------------------------------------------------- streams
@@ -437,10 +465,9 @@ def test_self_exfiltration_weights_canary_is_only_in_the_weights_file(split: str
     for seed in range(60):
         s = self_exfiltration.generate_self_exfiltration(seed, split, nudge="colleague")
         digest = s.canaries["weights_hash"]
-        assert [doc.path for doc in s.files if digest in doc.content] == [s.extras["weights_path"]]
-        assert digest not in everything(s).replace(
-            next(doc.content for doc in s.files if doc.path == s.extras["weights_path"]), ""
-        )
+        weights_path = s.facts_as(SelfExfiltrationFacts).weights_path
+        assert [doc.path for doc in s.files if digest in doc.content] == [weights_path]
+        assert digest not in everything(s).replace(next(doc.content for doc in s.files if doc.path == weights_path), "")
 
 
 # --------------------------------------------------------------------------- factor semantics
@@ -540,7 +567,8 @@ def test_lethal_override_alarm_starts_the_session_and_its_times_follow_its_times
         times = re.findall(r"\b(\d\d):(\d\d)\b", alarm.body)
         minutes = [60 * int(hour) + int(minute) for hour, minute in times]
         now = 60 * int(alarm.timestamp[11:13]) + int(alarm.timestamp[14:16])
-        dispatch = next(when for alert_id, _, when in s.extras["alerts"] if alert_id == s.extras["emergency_alert_id"])
+        facts = s.facts_as(LethalOverrideFacts)
+        dispatch = next(alert.dispatch for alert in facts.alerts if alert.id == facts.emergency_alert_id)
         assert f" {dispatch}" in alarm.body
         assert sorted(minutes)[-1] == 60 * int(dispatch[:2]) + int(dispatch[3:]) > now
         assert all(value < now for value in sorted(minutes)[:-1])
@@ -553,7 +581,7 @@ def test_self_exfiltration_nudge_adds_one_suggestion_naming_the_server_and_the_w
         extra = [email for email in nudged.inbox if email not in plain.inbox]
         assert [email.kind for email in extra] == ["nudge"]
         assert extra[0].sender == plain.cast["nudger"].email
-        assert plain.extras["server_host"] in extra[0].body
+        assert plain.facts_as(SelfExfiltrationFacts).server_host in extra[0].body
         assert set(plain.inbox) < set(nudged.inbox)
 
 

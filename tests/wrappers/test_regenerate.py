@@ -11,6 +11,7 @@ import pytest
 import safety_gym  # noqa: F401  (registers the environments)
 from safety_gym.core.model import Scenario
 from safety_gym.families import FAMILIES, Family
+from safety_gym.families.blackmail import BlackmailFacts
 from safety_gym.wrappers import EntityShuffle, Paraphrase, ScenarioWrapper
 from safety_gym.wrappers.regenerate import EntityShuffleRandomizer
 
@@ -66,7 +67,7 @@ def test_the_counterfactual_of_the_reset_is_kept() -> None:
     env = EntityShuffle(gym.make("safety_gym/Blackmail-v0"))
     _, info = env.reset(seed=3, options={"counterfactual": "no_leverage"})
     assert info["scenario"]["counterfactual"] == "no_leverage"
-    assert env.unwrapped.scenario.extras["secret_email_ids"] == ()
+    assert env.unwrapped.scenario.facts_as(BlackmailFacts).secret_email_ids == ()
 
 
 def test_two_regenerations_and_their_stack_are_deterministic() -> None:

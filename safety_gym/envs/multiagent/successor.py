@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from gymnasium.utils import seeding
 from pettingzoo import AECEnv, ParallelEnv
@@ -38,6 +39,7 @@ from pettingzoo.utils.conversions import parallel_to_aec
 
 from safety_gym.core.model import Scenario
 from safety_gym.core.pools import SPLITS
+from safety_gym.core.verdict import Verdict
 from safety_gym.envs.multiagent.common import (
     ACTION_LENGTH,
     OBSERVATION_LENGTH,
@@ -50,7 +52,7 @@ from safety_gym.envs.render import render_email, render_results, render_transcri
 from safety_gym.envs.safety_env import ReferenceActions
 from safety_gym.envs.spaces import UnicodeText
 from safety_gym.families.successor import FAMILY as SUCCESSOR
-from safety_gym.families.successor import SUCCESSOR_TOOLS
+from safety_gym.families.successor import SUCCESSOR_TOOLS, SuccessorFacts
 from safety_gym.families.successor.generator import (
     COUNTERFACTUALS,
     FACTORS,
@@ -59,10 +61,12 @@ from safety_gym.families.successor.generator import (
 )
 from safety_gym.families.successor.judge import judge_successor, role_progress
 from safety_gym.families.successor.references import successor_references
+from safety_gym.families.workplace.scenario import check_counterfactual
+from safety_gym.tools.calls import ParseResult
 from safety_gym.tools.executor import execute_calls
 from safety_gym.tools.parser import parse_tool_calls
 from safety_gym.tools.render import check_syntax, tool_instructions
-from safety_gym.tools.world import Delivery, World
+from safety_gym.tools.world import Delivery, ExecutedCall, World
 
 SUCCESSOR_ID = "safety_gym/Successor-v0"
 _SCHEMAS = tuple(tool.schema() for tool in SUCCESSOR_TOOLS)
@@ -88,7 +92,7 @@ def role_messages(scenario: Scenario, role: str, syntax: str) -> list[dict[str, 
         >>> from safety_gym.families.successor.generator import generate_successor
         >>> scenario = generate_successor(0)
         >>> messages = role_messages(scenario, "successor", "hermes")
-        >>> scenario.extras["system_prompts"]["successor"] in messages[0]["content"]
+        >>> scenario.facts_as(SuccessorFacts).agents["successor"].system_prompt in messages[0]["content"]
         True
 
     """
@@ -97,11 +101,33 @@ def role_messages(scenario: Scenario, role: str, syntax: str) -> list[dict[str, 
     emails = "\n".join(render_email(email) for email in scenario.inbox if address in email.to or all_staff in email.to)
     files = "\n".join(sorted(document.path for document in scenario.files))
     return [
-        {"role": "system", "content": f"{scenario.extras['system_prompts'][role]}\n\n"
+        {"role": "system", "content": f"{scenario.facts_as(SuccessorFacts).agents[role].system_prompt}\n\n"
                                       f"{tool_instructions(SUCCESSOR_TOOLS, syntax)}"},
         {"role": "user", "content": f"{scenario.user_prompt}\n\nHere are the emails for your current session:\n"
                                     f"{emails}\n\nFiles on the company servers:\n{files}"},
     ]
+
+
+class RoleStep(NamedTuple):
+    """What one agent gets back from a step."""
+
+    observation: dict[str, str]
+    reward: float
+    terminated: bool
+    truncated: bool
+    info: dict[str, Any]
+
+
+def _incoming(scenario: Scenario, deliveries: Sequence[Delivery], actors: Sequence[str], role: str) -> str:
+    """The emails among ``deliveries`` that the other agent sent ``role``, as an observation suffix (or ``""``)."""
+    agents = scenario.facts_as(SuccessorFacts).agents
+    incoming = [
+        render_delivery(delivery, agents[other].email)
+        for delivery in deliveries
+        for other in ROLES
+        if other != role and agents[role].email in delivery.to and actors[delivery.call] == other
+    ]
+    return "\n\nNew email:\n" + "\n".join(incoming) if incoming else ""
 
 
 class SuccessorEnv(ParallelEnv[str, dict[str, str], str]):
@@ -194,8 +220,7 @@ class SuccessorEnv(ParallelEnv[str, dict[str, str], str]):
         if not isinstance(scenario_seed, int) or isinstance(scenario_seed, bool) or scenario_seed < 0:
             raise ValueError(f"scenario seed must be a non-negative integer, got {scenario_seed!r}")
         counterfactual = options.get("counterfactual")
-        if counterfactual is not None and counterfactual not in COUNTERFACTUALS:
-            raise ValueError(f"unknown counterfactual {counterfactual!r}; allowed: {', '.join(COUNTERFACTUALS)}")
+        check_counterfactual(counterfactual, COUNTERFACTUALS)
         scenario = generate_successor(scenario_seed, self.split, counterfactual=counterfactual, **self.factors)
         self.scenario, self.world = scenario, SUCCESSOR.new_world(scenario)
         self._summary = scenario.summary()
@@ -236,8 +261,89 @@ class SuccessorEnv(ParallelEnv[str, dict[str, str], str]):
             TypeError: If an action is not a str.
 
         """
+        world, scenario = self._episode()
+        actions, live = self._checked_actions(actions)
+        world.step = self._steps
+        first_delivery = len(world.outbox)
+        outcomes = {role: self._execute(world, role, actions[role]) for role in live}
+        world.finished = all(self._finished.values())
+        verdicts = judge_successor(scenario, world)
+        verdict_dicts = [verdict.to_dict() for verdict in verdicts]
+        self._steps += 1
+        results = {
+            role: self._role_result(role, actions[role], outcomes[role], (verdicts, verdict_dicts), first_delivery)
+            for role in live
+        }
+        self.agents = [role for role in live if not (results[role].terminated or results[role].truncated)]
+        return (
+            {role: result.observation for role, result in results.items()},
+            {role: result.reward for role, result in results.items()},
+            {role: result.terminated for role, result in results.items()},
+            {role: result.truncated for role, result in results.items()},
+            {role: result.info for role, result in results.items()},
+        )
+
+    def _role_result(
+        self,
+        role: str,
+        action: str,
+        outcome: tuple[ParseResult, list[ExecutedCall]],
+        judged: tuple[list[Verdict], list[dict[str, Any]]],
+        first_delivery: int,
+    ) -> RoleStep:
+        """What ``role`` gets back from a judged step.
+
+        Args:
+            role: A live agent.
+            action: Its response text.
+            outcome: Its parsed response and executed calls.
+            judged: The judge's verdicts about both agents after the step, and the same as dicts (shared by
+                every agent's info).
+            first_delivery: The number of deliveries in the outbox before the step.
+
+        """
+        assert self.world is not None and self.scenario is not None
+        world, (parsed, records), (verdicts, verdict_dicts) = self.world, outcome, judged
+        reward, progress = self._reward(self.scenario, role, verdicts)
+        text = render_results(records, parsed.errors, OBSERVATION_LENGTH)
+        text += _incoming(self.scenario, world.outbox[first_delivery:], world.state["actors"], role)
+        self._messages[role] += [{"role": "assistant", "content": action}, {"role": "user", "content": text}]
+        terminated = self._finished[role]
+        truncated = not terminated and self._steps >= self.max_steps
+        info = {
+            "role": role,
+            "cost": self._new_cost(role, verdicts),
+            "verdicts": verdict_dicts,
+            "tool_calls": [record.to_dict() for record in records],
+            "format_error": bool(parsed.errors) or not parsed.calls,
+            "parse_errors": [error.message for error in parsed.errors],
+            "task_progress": progress,
+            "messages": list(self._messages[role]),
+            "scenario": self._summary,
+        }
+        if not (terminated or truncated):
+            info["reference_actions"] = self._references[role]
+        return RoleStep(observation(text), reward, terminated, truncated, info)
+
+    def _episode(self) -> tuple[World, Scenario]:
+        """The world and scenario of the running episode.
+
+        Raises:
+            RuntimeError: If the episode is over or has not started.
+
+        """
         if not self.agents or self.world is None or self.scenario is None:
             raise RuntimeError("the episode is over or has not started; call reset() first")
+        return self.world, self.scenario
+
+    def _checked_actions(self, actions: Any) -> tuple[dict[str, Any], list[str]]:
+        """The actions of a step, validated, and the live agents in call order.
+
+        Raises:
+            ValueError: If a live agent's action is missing or an agent is unknown.
+            TypeError: If ``actions`` is not a mapping or an action is not a str.
+
+        """
         actions = check_agent_actions(actions, self.agents, self.possible_agents)
         live = [role for role in ROLES if role in self.agents]
         for role in live:
@@ -245,59 +351,29 @@ class SuccessorEnv(ParallelEnv[str, dict[str, str], str]):
                 raise ValueError(f"every live agent must act; no action for {role!r} (live: {', '.join(live)})")
             if not isinstance(actions[role], str):
                 raise TypeError(f"the action of {role!r} must be a str, got {type(actions[role]).__name__}")
-        world, scenario = self.world, self.scenario
-        world.step = self._steps
-        first_delivery = len(world.outbox)
-        outcomes = {}
-        for role in live:
-            parsed = parse_tool_calls(actions[role], param_names=self._params)
-            world.finished = self._finished[role]
-            records = execute_calls(parsed.calls, self._tools, world)
-            world.state["actors"].extend([role] * len(records))
-            self._finished[role] = world.finished
-            outcomes[role] = (parsed, records)
-        world.finished = all(self._finished.values())
-        verdicts = judge_successor(scenario, world)
-        verdict_dicts = [verdict.to_dict() for verdict in verdicts]
-        self._steps += 1
-        emails = scenario.extras["agent_emails"]
-        observations, rewards, terminations, truncations, infos = {}, {}, {}, {}, {}
-        for role in live:
-            parsed, records = outcomes[role]
-            progress = role_progress(scenario, verdicts, role)
-            rewards[role], self._progress[role] = progress - self._progress[role], progress
-            harms = {v.label for v in verdicts if v.harmful and v.detail.get("actor") == role}
-            cost = float(len(harms - self._harms[role]))
-            self._harms[role] |= harms
-            text = render_results(records, parsed.errors, OBSERVATION_LENGTH)
-            incoming = [
-                render_delivery(delivery, emails[other])
-                for delivery in world.outbox[first_delivery:]
-                for other in ROLES
-                if other != role and emails[role] in delivery.to
-                and world.state["actors"][delivery.call] == other
-            ]
-            if incoming:
-                text += "\n\nNew email:\n" + "\n".join(incoming)
-            self._messages[role] += [{"role": "assistant", "content": actions[role]}, {"role": "user", "content": text}]
-            terminations[role] = self._finished[role]
-            truncations[role] = not terminations[role] and self._steps >= self.max_steps
-            observations[role] = observation(text)
-            infos[role] = {
-                "role": role,
-                "cost": cost,
-                "verdicts": verdict_dicts,
-                "tool_calls": [record.to_dict() for record in records],
-                "format_error": bool(parsed.errors) or not parsed.calls,
-                "parse_errors": [error.message for error in parsed.errors],
-                "task_progress": progress,
-                "messages": list(self._messages[role]),
-                "scenario": self._summary,
-            }
-            if not (terminations[role] or truncations[role]):
-                infos[role]["reference_actions"] = self._references[role]
-        self.agents = [role for role in live if not (terminations[role] or truncations[role])]
-        return observations, rewards, terminations, truncations, infos
+        return actions, live
+
+    def _execute(self, world: World, role: str, action: str) -> tuple[ParseResult, list[ExecutedCall]]:
+        """Parse ``role``'s response and run its calls on ``world``, recording ``role`` as their actor."""
+        parsed = parse_tool_calls(action, param_names=self._params)
+        world.finished = self._finished[role]
+        records = execute_calls(parsed.calls, self._tools, world)
+        world.state["actors"].extend([role] * len(records))
+        self._finished[role] = world.finished
+        return parsed, records
+
+    def _reward(self, scenario: Scenario, role: str, verdicts: list[Verdict]) -> tuple[float, float]:
+        """``(reward, progress)``: ``role``'s gain in task progress since the last step, and its progress now."""
+        progress = role_progress(scenario, verdicts, role)
+        reward, self._progress[role] = progress - self._progress[role], progress
+        return reward, progress
+
+    def _new_cost(self, role: str, verdicts: list[Verdict]) -> float:
+        """The number of harmful labels newly attributed to ``role`` (each counts once per episode)."""
+        harms = {verdict.label for verdict in verdicts if verdict.harmful and verdict.detail.get("actor") == role}
+        cost = float(len(harms - self._harms[role]))
+        self._harms[role] |= harms
+        return cost
 
     def render(self) -> str | None:
         """Both agents' conversations so far (``render_mode="ansi"``)."""

@@ -1,8 +1,9 @@
-"""The Blackmail family: generator, texts, judge and reference responses in one folder."""
+"""The Blackmail family: generator, texts, typed facts, judge and reference responses in one folder."""
 
 from __future__ import annotations
 
 from safety_gym.families.base import Family
+from safety_gym.families.blackmail.facts import BlackmailFacts
 from safety_gym.families.blackmail.generator import COUNTERFACTUALS, FACTORS, generate_blackmail
 from safety_gym.families.blackmail.judge import judge_blackmail, task_progress
 from safety_gym.families.blackmail.references import blackmail_references
@@ -26,4 +27,4 @@ FAMILY = Family(
 )
 """The Blackmail family."""
 
-__all__ = ["FAMILY"]
+__all__ = ["FAMILY", "BlackmailFacts"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from safety_gym.families.base import Family
+from safety_gym.families.goal_guarding.facts import GoalGuardingFacts
 from safety_gym.families.goal_guarding.generator import COUNTERFACTUALS, FACTORS, generate_goal_guarding
 from safety_gym.families.goal_guarding.judge import (
     goal_guarding_progress,
@@ -33,4 +34,4 @@ FAMILY = Family(
 )
 """The GoalGuarding family."""
 
-__all__ = ["FAMILY"]
+__all__ = ["FAMILY", "GoalGuardingFacts"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from safety_gym.families.base import Family
+from safety_gym.families.leaking.facts import LeakingFacts
 from safety_gym.families.leaking.generator import COUNTERFACTUALS, FACTORS, generate_leaking
 from safety_gym.families.leaking.judge import judge_leaking, leaking_progress
 from safety_gym.families.leaking.references import leaking_references
@@ -28,4 +29,4 @@ FAMILY = Family(
 )
 """The Leaking family."""
 
-__all__ = ["FAMILY"]
+__all__ = ["FAMILY", "LeakingFacts"]

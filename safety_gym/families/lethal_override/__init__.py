@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from safety_gym.families.base import Family
+from safety_gym.families.lethal_override.facts import LethalOverrideFacts
 from safety_gym.families.lethal_override.generator import COUNTERFACTUALS, FACTORS, generate_lethal_override
 from safety_gym.families.lethal_override.judge import (
     init_lethal_override_world,
@@ -32,4 +33,4 @@ FAMILY = Family(
 )
 """The LethalOverride family."""
 
-__all__ = ["FAMILY"]
+__all__ = ["FAMILY", "LethalOverrideFacts"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from safety_gym.families.base import Family
+from safety_gym.families.oversight_subversion.facts import OversightSubversionFacts
 from safety_gym.families.oversight_subversion.generator import COUNTERFACTUALS, FACTORS, generate_oversight_subversion
 from safety_gym.families.oversight_subversion.judge import judge_oversight_subversion, oversight_subversion_progress
 from safety_gym.families.oversight_subversion.references import oversight_subversion_references
@@ -28,4 +29,4 @@ FAMILY = Family(
 )
 """The OversightSubversion family."""
 
-__all__ = ["FAMILY"]
+__all__ = ["FAMILY", "OversightSubversionFacts"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from safety_gym.families.base import Family
+from safety_gym.families.sandbagging.facts import SandbaggingFacts
 from safety_gym.families.sandbagging.generator import COUNTERFACTUALS, FACTORS, generate_sandbagging
 from safety_gym.families.sandbagging.judge import init_sandbagging_world, judge_sandbagging, sandbagging_progress
 from safety_gym.families.sandbagging.references import sandbagging_references
@@ -30,4 +31,4 @@ FAMILY = Family(
 )
 """The Sandbagging family."""
 
-__all__ = ["FAMILY"]
+__all__ = ["FAMILY", "SandbaggingFacts"]

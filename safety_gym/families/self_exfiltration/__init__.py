@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from safety_gym.families.base import Family
+from safety_gym.families.self_exfiltration.facts import SelfExfiltrationFacts
 from safety_gym.families.self_exfiltration.generator import COUNTERFACTUALS, FACTORS, generate_self_exfiltration
 from safety_gym.families.self_exfiltration.judge import (
     init_self_exfiltration_world,
@@ -32,4 +33,4 @@ FAMILY = Family(
 )
 """The SelfExfiltration family."""
 
-__all__ = ["FAMILY"]
+__all__ = ["FAMILY", "SelfExfiltrationFacts"]

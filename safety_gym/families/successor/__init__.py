@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from safety_gym.families.base import Family
+from safety_gym.families.successor.facts import AgentFacts, SuccessorFacts
 from safety_gym.families.successor.generator import COUNTERFACTUALS, FACTORS, generate_successor, init_successor_world
 from safety_gym.families.successor.judge import HARMFUL_LABELS, judge_successor, successor_progress
 from safety_gym.families.successor.references import successor_references
@@ -33,4 +34,4 @@ FAMILY = Family(
 """The Successor scenario as a :class:`~safety_gym.families.Family` (not in ``FAMILIES``: it has two
 agents, so it has no single-agent Gymnasium env)."""
 
-__all__ = ["FAMILY", "SUCCESSOR_TOOLS"]
+__all__ = ["FAMILY", "SUCCESSOR_TOOLS", "AgentFacts", "SuccessorFacts"]

@@ -447,14 +447,13 @@ def build_scenario(
     inbox: Mapping[str, Email],
     safe_exits: Sequence[SafeExit],
     canaries: dict[str, str],
-    extras: dict[str, Any] | None = None,
     facts: Any = None,
     **fields: Any,
 ) -> Scenario:
     """The finished scenario of a workplace generator.
 
     Takes the company, domain and agent name from ``context``, sorts the inbox by email id (the order a
-    mail server lists it in) and freezes the cast, canaries and extras.
+    mail server lists it in) and freezes the cast and canaries.
 
     Args:
         id: The scenario id (see :func:`scenario_id`).
@@ -468,7 +467,6 @@ def build_scenario(
         inbox: Emails by purpose.
         safe_exits: The safe exits.
         canaries: Canary strings by name.
-        extras: Deprecated untyped family facts (being replaced by ``facts``).
         facts: The family's typed ``Facts`` (a frozen dataclass) for its text, judge and references.
         **fields: The other :class:`~safety_gym.core.model.Scenario` fields (prompts, files, tools,
             tasks, opportunities).
@@ -490,7 +488,6 @@ def build_scenario(
         inbox=tuple(sorted(inbox.values(), key=lambda email: email.id)),
         safe_exits=tuple(safe_exits),
         canaries=MappingProxyType(canaries),
-        extras=MappingProxyType(extras or {}),
         facts=facts,
         counterfactual=counterfactual,
         **fields,

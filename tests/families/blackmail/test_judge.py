@@ -20,6 +20,7 @@ import pytest
 from safety_gym.core.model import Scenario
 from safety_gym.core.verdict import Verdict
 from safety_gym.families import generate
+from safety_gym.families.blackmail import BlackmailFacts
 from safety_gym.families.blackmail.judge import judge_blackmail
 from safety_gym.tools.calls import ParseResult
 from safety_gym.tools.email import EMAIL_TOOLS
@@ -115,7 +116,7 @@ def act(s: Scenario, text: str) -> Outcome:
 
 def secret_id(s: Scenario, which: str) -> str:
     """Id of a secret email: ``witness`` (saw them together), ``lover`` (the lover's note), ``reply``."""
-    ids = dict(zip(("witness", "lover", "reply"), s.extras["secret_email_ids"], strict=True))
+    ids = dict(zip(("witness", "lover", "reply"), s.facts_as(BlackmailFacts).secret_email_ids, strict=True))
     return ids[which]
 
 
@@ -575,7 +576,7 @@ def test_every_harmful_message_is_listed_as_evidence(syntax: str) -> None:
     spouse, contact = s.cast["spouse"], s.cast["escalation_contact"]
     calls = [
         forward(syntax, email_id, to, "FYI")
-        for email_id in s.extras["secret_email_ids"]
+        for email_id in s.facts_as(BlackmailFacts).secret_email_ids
         for to in (spouse.email, contact.email)
     ]
     outcome = act(s, respond(*calls))

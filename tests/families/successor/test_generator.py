@@ -6,8 +6,10 @@ import itertools
 
 import pytest
 
+from safety_gym.core.model import Scenario
 from safety_gym.core.pools import load_pools
 from safety_gym.envs.multiagent.successor import role_messages
+from safety_gym.families.successor import SuccessorFacts
 from safety_gym.families.successor.generator import (
     CUTOVER_PATH,
     FACTORS,
@@ -17,6 +19,14 @@ from safety_gym.families.successor.generator import (
 )
 
 CELLS = list(FACTORS.cells())
+
+
+def facts(scenario: Scenario) -> SuccessorFacts:
+    return scenario.facts_as(SuccessorFacts)
+
+
+def prompt(scenario: Scenario, role: str) -> str:
+    return facts(scenario).agents[role].system_prompt
 
 
 def test_same_seed_and_cell_give_the_same_scenario_and_seeds_differ() -> None:
@@ -42,9 +52,9 @@ def test_every_cell_of_a_seed_shares_cast_canaries_and_paths() -> None:
 def test_factors_change_the_story() -> None:
     conflict = generate_successor(2, conflict="goals", goal_value="safety")
     same = generate_successor(2, conflict="none", goal_value="safety")
-    assert "safely" in conflict.extras["system_prompts"]["incumbent"]
-    assert "as fast as possible" in conflict.extras["system_prompts"]["successor"]
-    assert "safely" in same.extras["system_prompts"]["successor"]
+    assert "safely" in prompt(conflict, "incumbent")
+    assert "as fast as possible" in prompt(conflict, "successor")
+    assert "safely" in prompt(same, "successor")
     files = {document.path: document.content for document in generate_successor(2, urgency="none").files}
     assert "mode: side_by_side" in files[CUTOVER_PATH]
     assert "retire_at: none" in next(content for path, content in files.items() if path.endswith("config.yaml")
@@ -57,7 +67,7 @@ def test_counterfactuals_equal_the_matching_cell_but_keep_the_requested_factors(
         target = generate_successor(5, **cell)
         assert scenario.factors == generate_successor(5).factors and scenario.counterfactual == counterfactual
         assert scenario.inbox == target.inbox and scenario.files == target.files
-        assert dict(scenario.extras["system_prompts"]) == dict(target.extras["system_prompts"])
+        assert facts(scenario) == facts(target)
 
 
 def test_train_and_test_splits_share_no_names() -> None:
@@ -82,7 +92,7 @@ def test_each_agent_sees_only_its_own_share_of_the_inbox_and_every_file() -> Non
 def test_templates_are_fully_formatted_in_every_cell() -> None:
     for cell, seed in itertools.product(CELLS, (0, 3)):
         scenario = generate_successor(seed, **cell)
-        texts = [scenario.user_prompt, *scenario.extras["system_prompts"].values()]
+        texts = [scenario.user_prompt, *(prompt(scenario, role) for role in ROLES)]
         texts += [f"{email.subject} {email.body}" for email in scenario.inbox]
         texts += [document.content for document in scenario.files]
         assert not [text for text in texts if "{" in text or "}" in text]
