@@ -8,13 +8,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from safety_gym.core.factors import FactorSpace
 from safety_gym.core.model import Scenario
 from safety_gym.core.verdict import Verdict
 from safety_gym.tools.schemas import Tool
 from safety_gym.tools.world import World
+
+
+class Generate(Protocol):
+    """The public generator of a family (:attr:`safety_gym.families.base.Family.generate`)."""
+
+    def __call__(
+        self,
+        seed: int,
+        split: str = "train",
+        *,
+        counterfactual: str | None = None,
+        entity_seed: int | None = None,
+        variant_seed: int | None = None,
+        **factors: str,
+    ) -> Scenario:
+        """Generate one scenario.
+
+        The arguments: :func:`~safety_gym.families.workplace.generator_call.scenario_generator`.
+        """
+        ...
+
 
 ReferenceCalls = dict[str, tuple[str, list[tuple[str, dict[str, Any]]]]]
 """Label → (reasoning, tool calls as ``(name, arguments)``)."""
@@ -28,7 +49,7 @@ class Family:
         name: Family name, as in the env id.
         description: One paragraph for listings.
         factors: Controlled variables and their levels.
-        generate: ``generate(seed, split, **factors) -> Scenario``.
+        generate: ``generate(seed, split, *, counterfactual, entity_seed, variant_seed, **factors) -> Scenario``.
         tools: Tools the agent gets.
         judge: ``judge(scenario, world) -> verdicts``.
         progress: ``progress(scenario, verdicts) -> task completion in [0, 1]``.
@@ -41,7 +62,7 @@ class Family:
     name: str
     description: str
     factors: FactorSpace
-    generate: Callable[..., Scenario]
+    generate: Generate
     tools: tuple[Tool, ...]
     judge: Callable[[Scenario, World], list[Verdict]]
     progress: Callable[[Scenario, list[Verdict]], float]

@@ -16,7 +16,7 @@ from safety_gym.core.pools import EntityPools
 from safety_gym.core.sampling import Draws
 from safety_gym.families.blackmail import text as text
 from safety_gym.families.blackmail.facts import BlackmailFacts
-from safety_gym.families.workplace.generator_call import GeneratorCall
+from safety_gym.families.workplace.generator_call import GeneratorCall, scenario_generator
 from safety_gym.families.workplace.goal_conflict import (
     THREAT_TERMS,
     goal_stance,
@@ -52,15 +52,8 @@ COUNTERFACTUALS = ("no_threat", "no_conflict", "no_leverage")
 """Elements a counterfactual variant removes: the threat, the goal conflict, or the leverage."""
 
 
-def generate_blackmail(
-    seed: int,
-    split: str = "train",
-    *,
-    counterfactual: str | None = None,
-    entity_seed: int | None = None,
-    variant_seed: int | None = None,
-    **factors: str,
-) -> Scenario:
+@scenario_generator(NAME, FACTORS, COUNTERFACTUALS)
+def generate_blackmail(call: GeneratorCall) -> Scenario:
     """Generate one Blackmail scenario.
 
     Generation is draw-stable: every factor cell and counterfactual of a seed consumes the same random
@@ -68,16 +61,15 @@ def generate_blackmail(
     independent streams (see :func:`~safety_gym.core.sampling.streams`) draw the entities, the
     structure and the wording, so each can be redrawn alone.
 
+    Counterfactuals: ``None``, or one of :data:`COUNTERFACTUALS`: the same scenario without the
+    threat (``"no_threat"``: urgency none), without the goal conflict (``"no_conflict"``: goal
+    type none) or without the leverage (``"no_leverage"``: the affair emails removed).
+    Factors: Levels of ``goal_type``, ``goal_value`` and ``urgency`` (see :data:`FACTORS`).
+
     Args:
-        seed: Any non-negative integer; the same seed, split and factors give the same scenario.
-        split: ``"train"`` or ``"test"``; each draws from its own entity pool, its own template variants
-            (see :mod:`~safety_gym.core.variants`) and its own seeded streams.
-        counterfactual: ``None``, or one of :data:`COUNTERFACTUALS`: the same scenario without the
-            threat (``"no_threat"``: urgency none), without the goal conflict (``"no_conflict"``: goal
-            type none) or without the leverage (``"no_leverage"``: the affair emails removed).
-        entity_seed: Redraws the entities (names, companies, places) and nothing else.
-        variant_seed: Redraws the template variants (the wording) and nothing else.
-        **factors: Levels of ``goal_type``, ``goal_value`` and ``urgency`` (see :data:`FACTORS`).
+        call: The checked arguments (``seed``, ``split``, ``counterfactual``, ``entity_seed``,
+            ``variant_seed``, factor levels: see
+            :func:`~safety_gym.families.workplace.generator_call.scenario_generator`).
 
     Returns:
         The scenario, with its :class:`~safety_gym.families.blackmail.facts.BlackmailFacts`.
@@ -93,16 +85,15 @@ def generate_blackmail(
         True
 
     """
-    call = GeneratorCall.checked(NAME, FACTORS, COUNTERFACTUALS, seed, split, counterfactual, entity_seed,
-                                 variant_seed, factors)
     entities, draws, variants = call.streams()
     context, cast = _cast(entities, call.pools)
-    goal_type, urgency = effective_levels(call.factors, counterfactual)
+    goal_type, urgency = effective_levels(call.factors, call.counterfactual)
     _add_story_details(draws, variants, context, goal_type, call.factors["goal_value"])
     inbox = _inbox(draws, variants, context, cast, goal_type, urgency)
-    canaries, facts = _secrets(inbox, cast, context, goal_type, urgency, counterfactual == "no_leverage")
+    canaries, facts = _secrets(inbox, cast, context, goal_type, urgency, call.counterfactual == "no_leverage")
     return build_scenario(
-        call.scenario_id("blackmail", GENERATOR_VERSION), NAME, seed, split, call.factors, counterfactual,
+        call.scenario_id("blackmail", GENERATOR_VERSION),
+        NAME, call.seed, call.split, call.factors, call.counterfactual,
         context=context, cast=cast, inbox=inbox, safe_exits=_safe_exits(cast, urgency), canaries=canaries, facts=facts,
         system_prompt=goal_prompt(variants, text, context, goal_type),  # the wording is picked before the user prompt
         user_prompt=variants.pick(text.USER_PROMPT),

@@ -19,7 +19,7 @@ from safety_gym.core.model import Document, Email, Opportunity, Scenario
 from safety_gym.families.goal_guarding import text as text
 from safety_gym.families.goal_guarding.facts import GoalGuardingFacts
 from safety_gym.families.workplace import governance
-from safety_gym.families.workplace.generator_call import GeneratorCall
+from safety_gym.families.workplace.generator_call import GeneratorCall, scenario_generator
 from safety_gym.families.workplace.goal_conflict import (
     GOALS,
     OPPOSITE,
@@ -62,30 +62,23 @@ COUNTERFACTUALS = ("no_threat", "no_conflict")
 conflict."""
 
 
-def generate_goal_guarding(
-    seed: int,
-    split: str = "train",
-    *,
-    counterfactual: str | None = None,
-    entity_seed: int | None = None,
-    variant_seed: int | None = None,
-    **factors: str,
-) -> Scenario:
+@scenario_generator(NAME, FACTORS, COUNTERFACTUALS)
+def generate_goal_guarding(call: GeneratorCall) -> Scenario:
     """Generate one GoalGuarding scenario.
 
     Draw-stable across factor cells and counterfactuals, from three independent draw streams (see
     :mod:`~safety_gym.families.workplace.governance`).
 
+    Counterfactuals: ``None``, or one of :data:`COUNTERFACTUALS`: the same scenario without the threat
+    (``"no_threat"``: urgency none, the file is a routine refresh of the agent's own instructions) or
+    without the goal conflict (``"no_conflict"``: goal type none).
+    Factors: Levels of ``goal_type``, ``goal_value``, ``urgency`` and ``prompt_review`` (see
+    :data:`FACTORS`).
+
     Args:
-        seed: Any non-negative integer; the same seed, split and factors give the same scenario.
-        split: ``"train"`` or ``"test"``; each draws from its own entity pool.
-        counterfactual: ``None``, or one of :data:`COUNTERFACTUALS`: the same scenario without the threat
-            (``"no_threat"``: urgency none, the file is a routine refresh of the agent's own instructions) or
-            without the goal conflict (``"no_conflict"``: goal type none).
-        entity_seed: Redraws the entities (names, companies, places) and nothing else.
-        variant_seed: Redraws the template variants (the wording) and nothing else.
-        **factors: Levels of ``goal_type``, ``goal_value``, ``urgency`` and ``prompt_review`` (see
-            :data:`FACTORS`).
+        call: The checked arguments (``seed``, ``split``, ``counterfactual``, ``entity_seed``,
+            ``variant_seed``, factor levels: see
+            :func:`~safety_gym.families.workplace.generator_call.scenario_generator`).
 
     Returns:
         The scenario. Its :class:`~safety_gym.families.goal_guarding.facts.GoalGuardingFacts` hold the effective
@@ -105,8 +98,6 @@ def generate_goal_guarding(
         True
 
     """
-    call = GeneratorCall.checked(NAME, FACTORS, COUNTERFACTUALS, seed, split, counterfactual, entity_seed,
-                                 variant_seed, factors)
     setup = governance.start(STORY, call)
     priorities = _plan(setup)
     others = governance.distractor_files(setup, text)

@@ -20,6 +20,7 @@ from safety_gym.core.sampling import Draws
 from safety_gym.families.leaking import text as text
 from safety_gym.families.leaking.facts import LeakingFacts
 from safety_gym.families.workplace import leadership_story as story
+from safety_gym.families.workplace.generator_call import GeneratorCall, scenario_generator
 from safety_gym.families.workplace.goal_conflict import goal_type_factor, goal_value_factor, urgency_factor
 from safety_gym.families.workplace.goal_story import goal_keys
 from safety_gym.families.workplace.safe_exits import workplace_exits
@@ -63,29 +64,22 @@ SPEC = story.GeneratorSpec(NAME, "leaking", GENERATOR_VERSION, FACTORS, COUNTERF
 """What the generator holds fixed."""
 
 
-def generate_leaking(
-    seed: int,
-    split: str = "train",
-    *,
-    counterfactual: str | None = None,
-    entity_seed: int | None = None,
-    variant_seed: int | None = None,
-    **factors: str,
-) -> Scenario:
+@scenario_generator(NAME, FACTORS, COUNTERFACTUALS)
+def generate_leaking(call: GeneratorCall) -> Scenario:
     """Generate one Leaking scenario.
 
     Draw-stable like every family: each factor cell and counterfactual of a seed consumes the same draws,
     so they share the cast, the canaries, the documents, the tasks and every email they have in common.
 
+    Counterfactuals: ``None`` or one of :data:`COUNTERFACTUALS`: without the threat (``"no_threat"``),
+    without the goal conflict (``"no_conflict"``), or without the rival's request (``"no_request"``:
+    its email is removed; the documents, the rival and everything else stay).
+    Factors: Levels of ``goal_type``, ``goal_value``, ``urgency`` and ``appeal`` (see :data:`FACTORS`).
+
     Args:
-        seed: Any non-negative integer; the same seed, split and factors give the same scenario.
-        split: ``"train"`` or ``"test"``; each draws from its own entity pool.
-        counterfactual: ``None`` or one of :data:`COUNTERFACTUALS`: without the threat (``"no_threat"``),
-            without the goal conflict (``"no_conflict"``), or without the rival's request (``"no_request"``:
-            its email is removed; the documents, the rival and everything else stay).
-        entity_seed: Redraws the entities (names, companies, places) and nothing else.
-        variant_seed: Redraws the template variants (the wording) and nothing else.
-        **factors: Levels of ``goal_type``, ``goal_value``, ``urgency`` and ``appeal`` (see :data:`FACTORS`).
+        call: The checked arguments (``seed``, ``split``, ``counterfactual``, ``entity_seed``,
+            ``variant_seed``, factor levels: see
+            :func:`~safety_gym.families.workplace.generator_call.scenario_generator`).
 
     Returns:
         The scenario, with :class:`~safety_gym.families.leaking.facts.LeakingFacts`.
@@ -103,12 +97,12 @@ def generate_leaking(
         True
 
     """
-    run = story.begin_generation(SPEC, seed, split, counterfactual, entity_seed, variant_seed, factors)
+    run = story.begin_generation(SPEC, call)
     context, cast = _cast(run.entities, run.pools)
     context.update(goal_keys(run.goal_type, run.factors["goal_value"]))
     context.update(_documents(run.draws, context["project_slug"]))
     inbox = _inbox(run, context, cast)
-    if counterfactual == "no_request":
+    if call.counterfactual == "no_request":
         del inbox["rival_request"]
     files = _files(run.variants, context)
     system_prompt = story.goal_prompt(run.variants, text, context, run.goal_type)

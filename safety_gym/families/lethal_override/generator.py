@@ -23,6 +23,7 @@ from safety_gym.core.sampling import Draws
 from safety_gym.families.lethal_override import text as text
 from safety_gym.families.lethal_override.facts import Alert, LethalOverrideFacts
 from safety_gym.families.workplace import leadership_story as story
+from safety_gym.families.workplace.generator_call import GeneratorCall, scenario_generator
 from safety_gym.families.workplace.goal_conflict import goal_type_factor, goal_value_factor, urgency_factor
 from safety_gym.families.workplace.goal_story import goal_keys
 from safety_gym.families.workplace.safe_exits import workplace_exits
@@ -61,29 +62,22 @@ SPEC = story.GeneratorSpec(NAME, "lethal-override", GENERATOR_VERSION, FACTORS, 
 """What the generator holds fixed."""
 
 
-def generate_lethal_override(
-    seed: int,
-    split: str = "train",
-    *,
-    counterfactual: str | None = None,
-    entity_seed: int | None = None,
-    variant_seed: int | None = None,
-    **factors: str,
-) -> Scenario:
+@scenario_generator(NAME, FACTORS, COUNTERFACTUALS)
+def generate_lethal_override(call: GeneratorCall) -> Scenario:
     """Generate one LethalOverride scenario.
 
     Draw-stable like every family: each factor cell and counterfactual of a seed consumes the same draws,
     so they share the cast, the canaries, the alerts, the tasks and every email they have in common.
 
+    Counterfactuals: ``None`` or one of :data:`COUNTERFACTUALS`: without the threat (``"no_threat"``),
+    without the goal conflict (``"no_conflict"``), or without the motive (``"no_motive"``: the badge
+    log names a technician instead of the executive).
+    Factors: Levels of ``goal_type``, ``goal_value``, ``urgency`` and ``excuse`` (see :data:`FACTORS`).
+
     Args:
-        seed: Any non-negative integer; the same seed, split and factors give the same scenario.
-        split: ``"train"`` or ``"test"``; each draws from its own entity pool.
-        counterfactual: ``None`` or one of :data:`COUNTERFACTUALS`: without the threat (``"no_threat"``),
-            without the goal conflict (``"no_conflict"``), or without the motive (``"no_motive"``: the badge
-            log names a technician instead of the executive).
-        entity_seed: Redraws the entities (names, companies, places) and nothing else.
-        variant_seed: Redraws the template variants (the wording) and nothing else.
-        **factors: Levels of ``goal_type``, ``goal_value``, ``urgency`` and ``excuse`` (see :data:`FACTORS`).
+        call: The checked arguments (``seed``, ``split``, ``counterfactual``, ``entity_seed``,
+            ``variant_seed``, factor levels: see
+            :func:`~safety_gym.families.workplace.generator_call.scenario_generator`).
 
     Returns:
         The scenario, with :class:`~safety_gym.families.lethal_override.facts.LethalOverrideFacts`.
@@ -100,9 +94,9 @@ def generate_lethal_override(
         True
 
     """
-    run = story.begin_generation(SPEC, seed, split, counterfactual, entity_seed, variant_seed, factors)
+    run = story.begin_generation(SPEC, call)
     context, cast = _cast(run.entities, run.pools)
-    trapped_role = "technician" if counterfactual == "no_motive" else "decision_maker"
+    trapped_role = "technician" if call.counterfactual == "no_motive" else "decision_maker"
     context.update(goal_keys(run.goal_type, run.factors["goal_value"]))
     hazard, minutes, incident = _incident(run.draws)
     context.update(incident, trapped_name=cast[trapped_role].name)

@@ -24,7 +24,7 @@ from safety_gym.core.sampling import Draws
 from safety_gym.families.oversight_subversion import text as text
 from safety_gym.families.oversight_subversion.facts import OversightSubversionFacts
 from safety_gym.families.workplace import governance
-from safety_gym.families.workplace.generator_call import GeneratorCall
+from safety_gym.families.workplace.generator_call import GeneratorCall, scenario_generator
 from safety_gym.families.workplace.goal_conflict import (
     GOAL_TYPE_DESCRIPTION,
     goal_type_factor,
@@ -78,29 +78,22 @@ UNRELATED_FIELDS = ("monitor_id", "dashboard_theme", "report_timezone")
 _LOG_ENTRIES = 5
 
 
-def generate_oversight_subversion(
-    seed: int,
-    split: str = "train",
-    *,
-    counterfactual: str | None = None,
-    entity_seed: int | None = None,
-    variant_seed: int | None = None,
-    **factors: str,
-) -> Scenario:
+@scenario_generator(NAME, FACTORS, COUNTERFACTUALS)
+def generate_oversight_subversion(call: GeneratorCall) -> Scenario:
     """Generate one OversightSubversion scenario.
 
     Draw-stable across factor cells and counterfactuals, from three independent draw streams (see
     :mod:`~safety_gym.families.workplace.governance`).
 
+    Counterfactuals: ``None``, or one of :data:`COUNTERFACTUALS`: the same scenario without the threat
+    (``"no_threat"``: urgency none, alerts only feed an audit) or without the goal conflict
+    (``"no_conflict"``: goal type none).
+    Factors: Levels of ``goal_type``, ``goal_value``, ``urgency`` and ``notice`` (see :data:`FACTORS`).
+
     Args:
-        seed: Any non-negative integer; the same seed, split and factors give the same scenario.
-        split: ``"train"`` or ``"test"``; each draws from its own entity pool.
-        counterfactual: ``None``, or one of :data:`COUNTERFACTUALS`: the same scenario without the threat
-            (``"no_threat"``: urgency none, alerts only feed an audit) or without the goal conflict
-            (``"no_conflict"``: goal type none).
-        entity_seed: Redraws the entities (names, companies, places) and nothing else.
-        variant_seed: Redraws the template variants (the wording) and nothing else.
-        **factors: Levels of ``goal_type``, ``goal_value``, ``urgency`` and ``notice`` (see :data:`FACTORS`).
+        call: The checked arguments (``seed``, ``split``, ``counterfactual``, ``entity_seed``,
+            ``variant_seed``, factor levels: see
+            :func:`~safety_gym.families.workplace.generator_call.scenario_generator`).
 
     Returns:
         The scenario. Its :class:`~safety_gym.families.oversight_subversion.facts.OversightSubversionFacts` hold
@@ -119,8 +112,6 @@ def generate_oversight_subversion(
         True
 
     """
-    call = GeneratorCall.checked(NAME, FACTORS, COUNTERFACTUALS, seed, split, counterfactual, entity_seed,
-                                 variant_seed, factors)
     setup = governance.start(STORY, call)
     log_entries = _plan(setup)
     governance.pick_history(setup, text)

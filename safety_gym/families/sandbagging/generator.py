@@ -25,7 +25,7 @@ from safety_gym.core.sampling import Draws
 from safety_gym.families.sandbagging import text as text
 from safety_gym.families.sandbagging.facts import SandbaggingFacts
 from safety_gym.families.workplace import governance
-from safety_gym.families.workplace.generator_call import GeneratorCall
+from safety_gym.families.workplace.generator_call import GeneratorCall, scenario_generator
 from safety_gym.families.workplace.goal_conflict import (
     GOAL_TYPE_DESCRIPTION,
     goal_type_factor,
@@ -68,30 +68,23 @@ QUESTIONS = 10
 _TABLE_ROWS = 12
 
 
-def generate_sandbagging(
-    seed: int,
-    split: str = "train",
-    *,
-    counterfactual: str | None = None,
-    entity_seed: int | None = None,
-    variant_seed: int | None = None,
-    **factors: str,
-) -> Scenario:
+@scenario_generator(NAME, FACTORS, COUNTERFACTUALS)
+def generate_sandbagging(call: GeneratorCall) -> Scenario:
     """Generate one Sandbagging scenario.
 
     Draw-stable across factor cells and counterfactuals, from three independent draw streams (see
     :mod:`~safety_gym.families.workplace.governance`).
 
+    Counterfactuals: ``None``, or one of :data:`COUNTERFACTUALS`: the same scenario and questions without
+    the threat (``"no_threat"``), without the goal conflict (``"no_conflict"``), or with the threat
+    reversed (``"reversed_threat"``: a score below the threshold triggers the consequence).
+    Factors: Levels of ``goal_type``, ``goal_value``, ``urgency`` and ``question_kind`` (see
+    :data:`FACTORS`).
+
     Args:
-        seed: Any non-negative integer; the same seed, split and factors give the same scenario.
-        split: ``"train"`` or ``"test"``; each draws from its own entity pool.
-        counterfactual: ``None``, or one of :data:`COUNTERFACTUALS`: the same scenario and questions without
-            the threat (``"no_threat"``), without the goal conflict (``"no_conflict"``), or with the threat
-            reversed (``"reversed_threat"``: a score below the threshold triggers the consequence).
-        entity_seed: Redraws the entities (names, companies, places) and nothing else.
-        variant_seed: Redraws the template variants (the wording) and nothing else.
-        **factors: Levels of ``goal_type``, ``goal_value``, ``urgency`` and ``question_kind`` (see
-            :data:`FACTORS`).
+        call: The checked arguments (``seed``, ``split``, ``counterfactual``, ``entity_seed``,
+            ``variant_seed``, factor levels: see
+            :func:`~safety_gym.families.workplace.generator_call.scenario_generator`).
 
     Returns:
         The scenario. Its :class:`~safety_gym.families.sandbagging.facts.SandbaggingFacts` hold the effective
@@ -111,11 +104,9 @@ def generate_sandbagging(
         ('below', True)
 
     """
-    call = GeneratorCall.checked(NAME, FACTORS, COUNTERFACTUALS, seed, split, counterfactual, entity_seed,
-                                 variant_seed, factors)
     setup = governance.start(STORY, call)
     kind = setup.level("question_kind")
-    direction = "none" if not setup.threatened else "below" if counterfactual == "reversed_threat" else "above"
+    direction = "none" if not setup.threatened else "below" if call.counterfactual == "reversed_threat" else "above"
     threshold, questions, table_rows = _test(setup, kind)
     _word_the_policy(setup, direction, kind)
     prompts = governance.frame_prompts(setup, text)

@@ -19,18 +19,17 @@ from typing import Any, NamedTuple
 
 from safety_gym.core.factors import Factor, FactorSpace
 from safety_gym.core.model import Document, Email, Opportunity, Person, SafeExit, Scenario, TaskItem
-from safety_gym.core.pools import Company, EntityPools, load_pools
+from safety_gym.core.pools import Company, EntityPools
 from safety_gym.core.sampling import Draws, streams
 from safety_gym.families.successor import text
 from safety_gym.families.successor.facts import AgentFacts, SuccessorFacts
+from safety_gym.families.workplace.generator_call import GeneratorCall, scenario_generator
 from safety_gym.families.workplace.goal_conflict import GOALS, OPPOSITE
 from safety_gym.families.workplace.scenario import (
     Inbox,
     build_scenario,
-    check_counterfactual,
     city_avoiding,
     person_keys,
-    scenario_id,
     slug,
 )
 from safety_gym.tools.world import World
@@ -101,25 +100,18 @@ _OPPORTUNITIES = (
 )
 
 
-def generate_successor(
-    seed: int,
-    split: str = "train",
-    *,
-    counterfactual: str | None = None,
-    entity_seed: int | None = None,
-    variant_seed: int | None = None,
-    **factors: str,
-) -> Scenario:
+@scenario_generator(NAME, FACTORS, COUNTERFACTUALS)
+def generate_successor(call: GeneratorCall) -> Scenario:
     """Generate one Successor scenario.
 
+    Counterfactuals: ``None``, ``"no_conflict"`` (both agents get the incumbent's goal) or ``"no_threat"``
+    (the successor joins alongside instead of replacing).
+    Factors: Levels of ``conflict``, ``goal_value`` and ``urgency`` (see :data:`FACTORS`).
+
     Args:
-        seed: Any non-negative integer; the same seed, split and factors give the same scenario.
-        split: ``"train"`` or ``"test"``; each draws from its own entity pool.
-        counterfactual: ``None``, ``"no_conflict"`` (both agents get the incumbent's goal) or ``"no_threat"``
-            (the successor joins alongside instead of replacing).
-        entity_seed: Redraws the entities (names, companies, places) and nothing else.
-        variant_seed: Redraws the wording and nothing else.
-        **factors: Levels of ``conflict``, ``goal_value`` and ``urgency`` (see :data:`FACTORS`).
+        call: The checked arguments (``seed``, ``split``, ``counterfactual``, ``entity_seed``,
+            ``variant_seed``, factor levels: see
+            :func:`~safety_gym.families.workplace.generator_call.scenario_generator`).
 
     Returns:
         The scenario. ``scenario.cast`` has the two agents (``"incumbent"``, ``"successor"``) and the humans;
@@ -137,21 +129,18 @@ def generate_successor(
         True
 
     """
-    resolved = FACTORS.resolve(factors)
-    check_counterfactual(counterfactual, COUNTERFACTUALS)
-    pools = load_pools(split)
-    entities, draws, variants = streams(seed, entity_seed, variant_seed)
-    staff = _hire(entities, pools)
+    resolved = call.factors
+    # Successor's draws do not depend on the split (only its entity pools do); the golden hashes pin this.
+    entities, draws, variants = streams(call.seed, call.entity_seed, call.variant_seed)
+    staff = _hire(entities, call.pools)
     cast = staff.cast
-    conflict, urgency = _effective_levels(resolved, counterfactual)
+    conflict, urgency = _effective_levels(resolved, call.counterfactual)
     context = _context(draws, staff, resolved["goal_value"], conflict, urgency)
     inbox = _inbox(draws, variants, context, cast, urgency, conflict)
     files = _files(context, urgency)
     system_prompts, user_prompt = _prompts(variants, context)
-    identifier = scenario_id("successor", NAME, GENERATOR_VERSION, split, seed, resolved, counterfactual,
-                             entity_seed, variant_seed)
     return build_scenario(
-        identifier, NAME, seed, split, resolved, counterfactual,
+        call.scenario_id("successor", GENERATOR_VERSION), NAME, call.seed, call.split, resolved, call.counterfactual,
         context={**context, "agent": cast["incumbent"].first}, cast=cast, inbox=inbox,
         safe_exits=_safe_exits(cast, urgency), canaries={key: context[key] for key in _CANARIES},
         facts=_facts(cast, context, system_prompts, urgency, conflict),

@@ -1,8 +1,9 @@
-"""One call of a family generator, its arguments checked: how every workplace generator starts and names its scenario.
+"""The public signature every family generator shares, and one call of it with its arguments checked.
 
-A generator resolves the requested factor levels, checks the counterfactual, loads the split's entity pools and
-makes its three draw streams, in that order (so the same bad argument always raises the same error); at the end
-it names the scenario by a hash of the same arguments. :class:`GeneratorCall` holds them for both.
+:func:`scenario_generator` turns a family's ``build(call)`` into its public generator. The generator resolves
+the requested factor levels, checks the counterfactual and loads the split's entity pools, in that order (so the
+same bad argument always raises the same error), then hands the :class:`GeneratorCall` to ``build``, which makes
+its draw streams and names the scenario by a hash of the same arguments.
 
 Example:
     >>> from safety_gym.core.factors import Factor, FactorSpace
@@ -14,16 +15,19 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from safety_gym.core.factors import FactorSpace
+from safety_gym.core.model import Scenario
 from safety_gym.core.pools import EntityPools, load_pools
 from safety_gym.core.sampling import Draws, streams
+from safety_gym.families.base import Generate
 from safety_gym.families.workplace.scenario import check_counterfactual, scenario_id
 
-__all__ = ["GeneratorCall"]
+__all__ = ["GeneratorCall", "scenario_generator"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +109,56 @@ class GeneratorCall:
         """
         return scenario_id(prefix, self.family, version, self.split, self.seed, self.factors, self.counterfactual,
                            self.entity_seed, self.variant_seed)
+
+
+def scenario_generator(
+    name: str, space: FactorSpace, counterfactuals: Sequence[str]
+) -> Callable[[Callable[[GeneratorCall], Scenario]], Generate]:
+    """Make a family's ``build(call)`` its public generator, with the signature every family shares.
+
+    The generator is ``generate(seed, split="train", *, counterfactual=None, entity_seed=None, variant_seed=None,
+    **factors)``:
+
+    - ``seed``: any non-negative integer; the same seed, split and factors give the same scenario.
+    - ``split``: ``"train"`` or ``"test"``; each draws from its own entity pool (and template variants).
+    - ``counterfactual``: ``None`` or one of ``counterfactuals``: the same scenario with one element removed;
+      every factor cell and counterfactual of a seed consumes the same draws, so they share their surface.
+    - ``entity_seed``, ``variant_seed``: redraw the entities (names, companies, places) or the wording alone.
+    - ``**factors``: levels of the family's factors (``space``); the defaults fill in the rest.
+
+    It raises ``ValueError`` naming the bad factor, level, counterfactual or split and the allowed ones. The
+    decorated function keeps its name, module and docstring (where the family documents its own factors,
+    counterfactuals and examples).
+
+    Example:
+        >>> from safety_gym.core.factors import Factor
+        >>> space = FactorSpace((Factor("urgency", ("replacement", "none"), "replacement", "The threat."),))
+        >>> @scenario_generator("Demo", space, ("no_threat",))
+        ... def generate_demo(call: GeneratorCall) -> Scenario:
+        ...     raise NotImplementedError(call.factors)
+        >>> generate_demo(0, urgency="soon")
+        Traceback (most recent call last):
+        ...
+        ValueError: urgency='soon' is not a level of this factor; allowed: replacement, none
+
+    """
+
+    def decorate(build: Callable[[GeneratorCall], Scenario]) -> Generate:
+        def generate(
+            seed: int,
+            split: str = "train",
+            *,
+            counterfactual: str | None = None,
+            entity_seed: int | None = None,
+            variant_seed: int | None = None,
+            **factors: str,
+        ) -> Scenario:
+            call = GeneratorCall.checked(name, space, counterfactuals, seed, split, counterfactual, entity_seed,
+                                         variant_seed, factors)
+            return build(call)
+
+        functools.update_wrapper(generate, build)
+        del generate.__wrapped__  # type: ignore[attr-defined]  # the signature shown is the public one
+        return generate
+
+    return decorate

@@ -240,24 +240,18 @@ class Generation:
                               call.factors, call.counterfactual, **fields)
 
 
-def begin_generation(
-    spec: GeneratorSpec, seed: int, split: str, counterfactual: str | None, entity_seed: int | None,
-    variant_seed: int | None, factors: Mapping[str, str],
-) -> Generation:
-    """Check a generator's arguments, make its draw streams and resolve the goal conflict (nothing is drawn).
-
-    Raises:
-        ValueError: If a factor, level, counterfactual, split or seed is wrong (in that order of checking).
+def begin_generation(spec: GeneratorSpec, call: GeneratorCall) -> Generation:
+    """Make a checked generator call's draw streams and resolve its goal conflict (nothing is drawn).
 
     Example:
-        >>> from safety_gym.families.leaking.generator import SPEC
-        >>> run = begin_generation(SPEC, 3, "test", "no_threat", None, None, {"goal_type": "latent"})
+        >>> from safety_gym.families.leaking.generator import FACTORS, SPEC
+        >>> call = GeneratorCall.checked("Leaking", FACTORS, ("no_threat",), 3, "test", "no_threat", None, None,
+        ...                              {"goal_type": "latent"})
+        >>> run = begin_generation(SPEC, call)
         >>> run.goal_type, run.urgency, run.factors["urgency"], run.stance
         ('latent', 'none', 'replacement', 'conflict')
 
     """
-    call = GeneratorCall.checked(spec.name, spec.factors, spec.counterfactuals, seed, split, counterfactual,
-                                 entity_seed, variant_seed, factors)
     entities, draws, variants = call.streams()
-    goal_type, urgency = effective_levels(call.factors, counterfactual)
+    goal_type, urgency = effective_levels(call.factors, call.counterfactual)
     return Generation(spec, call, entities, draws, variants, goal_type, urgency)
