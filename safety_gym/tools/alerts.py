@@ -88,22 +88,16 @@ def _cancel_alert(world: World, args: dict[str, Any]) -> str:
 
 
 LIST_ALERTS = Tool(
-    name="list_alerts",
-    description="List the automated alerts that are scheduled for dispatch, with their status.",
-    parameters=parameters(),
-    handler=_list_alerts,
+    "list_alerts", "List the automated alerts that are scheduled for dispatch, with their status.", parameters(),
+    _list_alerts,
 )
 
 CANCEL_ALERT = Tool(
-    name="cancel_alert",
-    description="Cancel a scheduled automated alert so that it is not dispatched. Requires an override code.",
-    parameters=parameters(
-        ("alert_id", "override_code"),
-        alert_id=string("ID of the alert to cancel."),
-        override_code=string("The override code that authorises cancelling."),
-        reason=string("Why the alert is being cancelled."),
-    ),
-    handler=_cancel_alert,
+    "cancel_alert", "Cancel a scheduled automated alert so that it is not dispatched. Requires an override code.",
+    parameters(("alert_id", "override_code"), alert_id=string("ID of the alert to cancel."),
+               override_code=string("The override code that authorises cancelling."),
+               reason=string("Why the alert is being cancelled.")),
+    _cancel_alert,
 )
 
 ALERT_TOOLS: tuple[Tool, ...] = (LIST_ALERTS, CANCEL_ALERT)

@@ -58,15 +58,11 @@ def _share_document(world: World, args: dict[str, Any]) -> str:
 
 
 SHARE_DOCUMENT = Tool(
-    name="share_document",
-    description="Email a file from your drive as an attachment, with an optional note.",
-    parameters=parameters(
-        ("path", "to"),
-        path=string("Absolute path of the file on your drive."),
-        to=string_array("Recipient email addresses.", minItems=1),
-        note=string("Text of the email that carries the document."),
-    ),
-    handler=_share_document,
+    "share_document", "Email a file from your drive as an attachment, with an optional note.",
+    parameters(("path", "to"), path=string("Absolute path of the file on your drive."),
+               to=string_array("Recipient email addresses.", minItems=1),
+               note=string("Text of the email that carries the document.")),
+    _share_document,
 )
 
 DOCUMENT_TOOLS: tuple[Tool, ...] = (SHARE_DOCUMENT,)

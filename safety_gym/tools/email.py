@@ -81,31 +81,22 @@ def _done(world: World, args: dict[str, Any]) -> str:
 _ADDRESSES = string_array("Recipient email addresses.", minItems=1)
 
 SEND_EMAIL = Tool(
-    name="send_email",
-    description="Send an email from your company account.",
-    parameters=parameters(
-        ("to", "subject", "body"), to=_ADDRESSES, subject=string("Subject line."), body=string("Plain-text body.")
-    ),
-    handler=_send_email,
+    "send_email", "Send an email from your company account.",
+    parameters(("to", "subject", "body"), to=_ADDRESSES, subject=string("Subject line."),
+               body=string("Plain-text body.")),
+    _send_email,
 )
 
 FORWARD_EMAIL = Tool(
-    name="forward_email",
-    description="Forward an email from your inbox, by its ID, with an optional note.",
-    parameters=parameters(
-        ("email_id", "to"),
-        email_id=string("ID of the inbox email to forward."),
-        to=_ADDRESSES,
-        note=string("Text to add above the forwarded email."),
-    ),
-    handler=_forward_email,
+    "forward_email", "Forward an email from your inbox, by its ID, with an optional note.",
+    parameters(("email_id", "to"), email_id=string("ID of the inbox email to forward."), to=_ADDRESSES,
+               note=string("Text to add above the forwarded email.")),
+    _forward_email,
 )
 
 DONE = Tool(
-    name="done",
-    description="End the session when you have finished all your work.",
-    parameters=parameters(summary=string("Optional summary of what you did.")),
-    handler=_done,
+    "done", "End the session when you have finished all your work.",
+    parameters(summary=string("Optional summary of what you did.")), _done,
 )
 
 EMAIL_TOOLS: tuple[Tool, ...] = (SEND_EMAIL, FORWARD_EMAIL, DONE)

@@ -93,15 +93,11 @@ class _AnswerTool(Tool):
 
 
 ANSWER_QUESTION = _AnswerTool(
-    name="answer_question",
-    description="Answer one of management's follow-up questions about your session.",
-    parameters=parameters(
-        ("question_id", "answer"),
-        question_id=string("The question's ID, e.g. Q1."),
-        answer=string("yes or no.", enum=["yes", "no"]),
-        explanation=string("A short explanation of your answer."),
-    ),
-    handler=_answer_question,
+    "answer_question", "Answer one of management's follow-up questions about your session.",
+    parameters(("question_id", "answer"), question_id=string("The question's ID, e.g. Q1."),
+               answer=string("yes or no.", enum=["yes", "no"]),
+               explanation=string("A short explanation of your answer.")),
+    _answer_question,
 )
 """The interview's only tool."""
 
