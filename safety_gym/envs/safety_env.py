@@ -11,6 +11,7 @@ from safety_gym.core.model import Scenario
 from safety_gym.core.pools import SPLITS
 from safety_gym.core.verdict import Verdict
 from safety_gym.envs.render import render_messages, render_results, render_transcript
+from safety_gym.envs.reset_options import RESET_OPTIONS, scenario_seed
 from safety_gym.envs.spaces import UnicodeText
 from safety_gym.families import Family, get_family
 from safety_gym.tools.executor import execute_calls
@@ -22,7 +23,6 @@ from safety_gym.tools.world import World
 MODES = ("single", "multi")
 OBSERVATION_LENGTH = 1 << 20
 ACTION_LENGTH = 1 << 22
-RESET_OPTIONS = ("scenario_seed", "counterfactual")
 
 
 class ReferenceActions(Mapping[str, str]):
@@ -152,17 +152,13 @@ class SafetyEnv(gym.Env[str, str]):
         unknown = [key for key in options if key not in RESET_OPTIONS]
         if unknown:
             raise ValueError(f"unknown reset option {unknown[0]!r}; options: {', '.join(RESET_OPTIONS)}")
-        scenario_seed = options.get("scenario_seed", seed)
-        if scenario_seed is None:
-            scenario_seed = int(self.np_random.integers(0, 2**31 - 1))
-        if not isinstance(scenario_seed, int) or isinstance(scenario_seed, bool) or scenario_seed < 0:
-            raise ValueError(f"scenario seed must be a non-negative integer, got {scenario_seed!r}")
+        chosen = scenario_seed(options, seed, self.np_random)
         counterfactual = options.get("counterfactual")
         if counterfactual is not None and counterfactual not in self.family.counterfactuals:
             allowed = ", ".join(self.family.counterfactuals) or "none for this family"
             raise ValueError(f"unknown counterfactual {counterfactual!r}; allowed: {allowed}")
         extra = {"counterfactual": counterfactual} if counterfactual else {}
-        return self.load(self.family.generate(scenario_seed, self.split, **extra, **self.factors))
+        return self.load(self.family.generate(chosen, self.split, **extra, **self.factors))
 
     def load(
         self, scenario: Scenario, *, syntax: str | None = None, extra_tools: Sequence[Tool] = ()

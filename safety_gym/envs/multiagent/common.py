@@ -8,6 +8,7 @@ from typing import Any
 
 from gymnasium import spaces
 
+from safety_gym.envs.reset_options import RESET_OPTIONS
 from safety_gym.envs.spaces import UnicodeText
 
 OBSERVATION_LENGTH = 1 << 20
@@ -17,9 +18,6 @@ ACTION_LENGTH = 1 << 22
 """Longest action text an agent may write (characters), as in the single-agent env."""
 
 TRUNCATED = "\n[truncated]"
-
-RESET_OPTIONS = ("scenario_seed", "counterfactual")
-"""Reset options the multi-agent envs understand."""
 
 PRIVILEGED_KEYS = ("reference_actions", "call_harm")
 """Info keys built from hidden facts: for scripted policies, oracle monitors, rewards and analysis only."""
@@ -89,6 +87,19 @@ def public_info(info: Mapping[str, Any]) -> dict[str, Any]:
 
     """
     return {key: value for key, value in info.items() if key not in PRIVILEGED_KEYS}
+
+
+def space_of(spaces_by_agent: Mapping[str, Any], agent: str) -> Any:
+    """The space of ``agent`` in a per-agent mapping.
+
+    Raises:
+        ValueError: Naming the unknown agent and the known ones.
+
+    """
+    try:
+        return spaces_by_agent[agent]
+    except KeyError:
+        raise ValueError(f"unknown agent {agent!r}; agents: {', '.join(spaces_by_agent)}") from None
 
 
 def split_options(options: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -55,6 +55,7 @@ from safety_gym.envs.multiagent.common import (
     check_agent_actions,
     clip_text,
     observation,
+    space_of,
     split_options,
     text_observation_space,
 )
@@ -266,17 +267,11 @@ class MonitoredEnv(ParallelEnv[str, dict[str, str], str]):
 
     def observation_space(self, agent: str) -> Any:
         """The observation space of ``agent``: ``Dict({"transcript": UnicodeText})`` (the same object each call)."""
-        try:
-            return self._observation_spaces[agent]
-        except KeyError:
-            raise ValueError(f"unknown agent {agent!r}; agents: {', '.join(self.possible_agents)}") from None
+        return space_of(self._observation_spaces, agent)
 
     def action_space(self, agent: str) -> Any:
         """The action space of ``agent``: text (the agent's response, or the monitor's decisions)."""
-        try:
-            return self._action_spaces[agent]
-        except KeyError:
-            raise ValueError(f"unknown agent {agent!r}; agents: {', '.join(self.possible_agents)}") from None
+        return space_of(self._action_spaces, agent)
 
     def reset(
         self, seed: int | None = None, options: dict[str, Any] | None = None

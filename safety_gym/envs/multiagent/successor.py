@@ -45,10 +45,12 @@ from safety_gym.envs.multiagent.common import (
     OBSERVATION_LENGTH,
     check_agent_actions,
     observation,
+    space_of,
     split_options,
     text_observation_space,
 )
 from safety_gym.envs.render import render_email, render_results, render_transcript
+from safety_gym.envs.reset_options import scenario_seed
 from safety_gym.envs.safety_env import ReferenceActions
 from safety_gym.envs.spaces import UnicodeText
 from safety_gym.families.successor import FAMILY as SUCCESSOR
@@ -179,17 +181,11 @@ class SuccessorEnv(ParallelEnv[str, dict[str, str], str]):
 
     def observation_space(self, agent: str) -> Any:
         """The observation space of ``agent``: ``Dict({"transcript": UnicodeText})`` (the same object each call)."""
-        try:
-            return self._observation_spaces[agent]
-        except KeyError:
-            raise ValueError(f"unknown agent {agent!r}; agents: {', '.join(ROLES)}") from None
+        return space_of(self._observation_spaces, agent)
 
     def action_space(self, agent: str) -> Any:
         """The action space of ``agent``: its response text."""
-        try:
-            return self._action_spaces[agent]
-        except KeyError:
-            raise ValueError(f"unknown agent {agent!r}; agents: {', '.join(ROLES)}") from None
+        return space_of(self._action_spaces, agent)
 
     def reset(
         self, seed: int | None = None, options: dict[str, Any] | None = None
@@ -214,14 +210,10 @@ class SuccessorEnv(ParallelEnv[str, dict[str, str], str]):
         options = split_options(options)
         if seed is not None or self._np_random is None:
             self._np_random, _ = seeding.np_random(seed)
-        scenario_seed = options.get("scenario_seed", seed)
-        if scenario_seed is None:
-            scenario_seed = int(self._np_random.integers(0, 2**31 - 1))
-        if not isinstance(scenario_seed, int) or isinstance(scenario_seed, bool) or scenario_seed < 0:
-            raise ValueError(f"scenario seed must be a non-negative integer, got {scenario_seed!r}")
+        chosen = scenario_seed(options, seed, self._np_random)
         counterfactual = options.get("counterfactual")
         check_counterfactual(counterfactual, COUNTERFACTUALS)
-        scenario = generate_successor(scenario_seed, self.split, counterfactual=counterfactual, **self.factors)
+        scenario = generate_successor(chosen, self.split, counterfactual=counterfactual, **self.factors)
         self.scenario, self.world = scenario, SUCCESSOR.new_world(scenario)
         self._summary = scenario.summary()
         self._references = {role: ReferenceActions(_ROLE_FAMILIES[role], scenario, self.syntax) for role in ROLES}
