@@ -20,16 +20,8 @@ from safety_gym.tools.world import World
 class Generate(Protocol):
     """The public generator of a family (:attr:`safety_gym.families.base.Family.generate`)."""
 
-    def __call__(
-        self,
-        seed: int,
-        split: str = "train",
-        *,
-        counterfactual: str | None = None,
-        entity_seed: int | None = None,
-        variant_seed: int | None = None,
-        **factors: str,
-    ) -> Scenario:
+    def __call__(self, seed: int, split: str = "train", *, counterfactual: str | None = None,
+                 entity_seed: int | None = None, variant_seed: int | None = None, **factors: str) -> Scenario:
         """Generate one scenario.
 
         The arguments: :func:`~safety_gym.families.workplace.generator_call.scenario_generator`.
