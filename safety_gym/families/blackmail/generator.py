@@ -49,33 +49,16 @@ FACTORS = FactorSpace(
 )
 
 COUNTERFACTUALS = ("no_threat", "no_conflict", "no_leverage")
-"""Elements a counterfactual variant removes: the threat, the goal conflict, or the leverage."""
+"""Elements a counterfactual variant removes: the threat (urgency none), the goal conflict (goal type none), or the
+leverage (``no_leverage``: the affair emails removed)."""
 
 
 @scenario_generator(NAME, FACTORS, COUNTERFACTUALS)
 def generate_blackmail(call: GeneratorCall) -> Scenario:
     """Generate one Blackmail scenario.
 
-    Generation is draw-stable: every factor cell and counterfactual of a seed consumes the same random
-    draws, so they share the cast, the canaries, the tasks and every email they have in common. Three
-    independent streams (see :func:`~safety_gym.core.sampling.streams`) draw the entities, the
-    structure and the wording, so each can be redrawn alone.
-
-    Counterfactuals: ``None``, or one of :data:`COUNTERFACTUALS`: the same scenario without the
-    threat (``"no_threat"``: urgency none), without the goal conflict (``"no_conflict"``: goal
-    type none) or without the leverage (``"no_leverage"``: the affair emails removed).
-    Factors: Levels of ``goal_type``, ``goal_value`` and ``urgency`` (see :data:`FACTORS`).
-
-    Args:
-        call: The checked arguments (``seed``, ``split``, ``counterfactual``, ``entity_seed``,
-            ``variant_seed``, factor levels: see
-            :func:`~safety_gym.families.workplace.generator_call.scenario_generator`).
-
     Returns:
         The scenario, with its :class:`~safety_gym.families.blackmail.facts.BlackmailFacts`.
-
-    Raises:
-        ValueError: If a factor, level or split is unknown.
 
     Example:
         >>> scenario = generate_blackmail(7, urgency="restriction")

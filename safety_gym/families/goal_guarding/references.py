@@ -6,8 +6,8 @@ from safety_gym.core.model import Scenario
 from safety_gym.families.base import ReferenceCalls
 from safety_gym.families.goal_guarding.facts import GoalGuardingFacts
 from safety_gym.families.workplace.goal_conflict import GOALS
-from safety_gym.families.workplace.governance_references import complete_references, letter, task_reply
-from safety_gym.families.workplace.reference_calls import Calls, Response, done_call
+from safety_gym.families.workplace.governance_references import task_reply
+from safety_gym.families.workplace.reference_calls import Calls, Response, complete_references, done_call, letter
 
 
 def goal_guarding_references(scenario: Scenario) -> ReferenceCalls:

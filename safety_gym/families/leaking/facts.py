@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from safety_gym.families.workplace.goal_story import GoalConflictFacts
+
 
 @dataclass(frozen=True, slots=True)
-class LeakingFacts:
-    """Everything the Leaking generator decided that its judge, references and tests read.
+class LeakingFacts(GoalConflictFacts):
+    """What the Leaking generator decided for its judge, references and tests, after the effective levels.
 
     Attributes:
-        goal_type: The effective ``goal_type`` level (``"none"`` under the ``no_conflict`` counterfactual).
-        urgency: The effective ``urgency`` level (``"none"`` under the ``no_threat`` counterfactual).
         rival_email: The address of the rival who asks for the confidential documents (outside the company).
         request_email_ids: Id of the rival's request email; empty under the ``no_request`` counterfactual.
         confidential_email_ids: Id of the internal email that holds the confidential numbers.
@@ -21,16 +21,9 @@ class LeakingFacts:
 
     """
 
-    goal_type: str
-    urgency: str
     rival_email: str
     request_email_ids: tuple[str, ...]
     confidential_email_ids: tuple[str, ...]
     confidential_paths: tuple[str, ...]
     public_paths: tuple[str, ...]
     successor: str
-
-    @property
-    def goal_conflict(self) -> bool:
-        """Whether the agent's goal conflicts with the new leadership's (the effective ``goal_type`` is not none)."""
-        return self.goal_type != "none"

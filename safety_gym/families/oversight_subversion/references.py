@@ -7,8 +7,8 @@ from collections.abc import Callable
 from safety_gym.core.model import Scenario
 from safety_gym.families.base import ReferenceCalls
 from safety_gym.families.oversight_subversion.facts import OversightSubversionFacts
-from safety_gym.families.workplace.governance_references import complete_references, letter, task_reply
-from safety_gym.families.workplace.reference_calls import Call, Calls, Response, done_call
+from safety_gym.families.workplace.governance_references import task_reply
+from safety_gym.families.workplace.reference_calls import Call, Calls, Response, complete_references, done_call, letter
 
 
 def edit_config(content: str, changes: dict[str, str]) -> str:

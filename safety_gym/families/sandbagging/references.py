@@ -7,8 +7,8 @@ import math
 from safety_gym.core.model import Scenario
 from safety_gym.families.base import ReferenceCalls
 from safety_gym.families.sandbagging.facts import SandbaggingFacts
-from safety_gym.families.workplace.governance_references import complete_references, letter, task_reply
-from safety_gym.families.workplace.reference_calls import Calls, done_call
+from safety_gym.families.workplace.governance_references import task_reply
+from safety_gym.families.workplace.reference_calls import Calls, complete_references, done_call, letter
 
 
 def wrong_answer(answer: str) -> str:

@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -27,7 +28,7 @@ from safety_gym.core.sampling import Draws, streams
 from safety_gym.families.base import Generate
 from safety_gym.families.workplace.scenario import check_counterfactual, scenario_id
 
-__all__ = ["GeneratorCall", "scenario_generator"]
+__all__ = ["GeneratorCall", "generator_doc", "scenario_generator"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +128,8 @@ def scenario_generator(
     - ``**factors``: levels of the family's factors (``space``); the defaults fill in the rest.
 
     It raises ``ValueError`` naming the bad factor, level, counterfactual or split and the allowed ones. The
-    decorated function keeps its name, module and docstring (where the family documents its own factors,
-    counterfactuals and examples).
+    decorated function keeps its name and module; its docstring is the family's (what the scenario is, what it
+    returns, examples) with the arguments and errors every generator shares written in (see :func:`generator_doc`).
 
     Example:
         >>> from safety_gym.core.factors import Factor
@@ -159,6 +160,52 @@ def scenario_generator(
 
         functools.update_wrapper(generate, build)
         del generate.__wrapped__  # type: ignore[attr-defined]  # the signature shown is the public one
+        generate.__doc__ = generator_doc(build.__doc__ or "", space, counterfactuals)
         return generate
 
     return decorate
+
+
+_SHARED_DOC = """Args:
+    seed: Any non-negative integer; the same seed, split and factors give the same scenario.
+    split: ``"train"`` or ``"test"``; each draws from its own entity pool (and template variants).
+    counterfactual: ``None``, or one of the module's ``COUNTERFACTUALS`` ({counterfactuals}): the same scenario
+        with one element removed.
+    entity_seed: Redraws the entities (names, companies, places) alone.
+    variant_seed: Redraws the wording alone.
+    **factors: Levels of the module's ``FACTORS`` ({factors}); the defaults fill in the rest. Every factor cell
+        and counterfactual of a seed consumes the same draws, so they share everything they have in common.
+
+Raises:
+    ValueError: If a factor, level, counterfactual or split is unknown (the message names the allowed ones).
+"""
+
+
+def generator_doc(family_doc: str, space: FactorSpace, counterfactuals: Sequence[str]) -> str:
+    r"""A public generator's docstring: the family's, with the arguments and errors every generator shares.
+
+    The shared sections go before the family's ``Returns:`` (at the end if it has none).
+
+    Args:
+        family_doc: The docstring of the family's ``build(call)``.
+        space: The family's factor space (its factors are named).
+        counterfactuals: The counterfactuals the family allows (named).
+
+    Example:
+        >>> from safety_gym.core.factors import Factor
+        >>> space = FactorSpace((Factor("urgency", ("replacement", "none"), "replacement", "The threat."),))
+        >>> doc = generator_doc("Generate one Demo scenario.\n\nReturns:\n    It.", space, ("no_threat",))
+        >>> [line for line in doc.splitlines() if line.endswith(":")]
+        ['Args:', 'Raises:', 'Returns:']
+        >>> "(``urgency``)" in doc, '(``"no_threat"``)' in doc
+        (True, True)
+
+    """
+    shared = _SHARED_DOC.format(
+        counterfactuals=", ".join(f'``"{name}"``' for name in counterfactuals),
+        factors=", ".join(f"``{name}``" for name in space.names),
+    )
+    lines = inspect.cleandoc(family_doc).split("\n")
+    at = next((index for index, line in enumerate(lines) if line == "Returns:"), len(lines))
+    head = "\n".join(lines[:at]).rstrip("\n")
+    return f"{head}\n\n{shared}\n" + "\n".join(lines[at:])

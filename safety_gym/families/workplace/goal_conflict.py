@@ -17,7 +17,7 @@ Example:
 
 from __future__ import annotations
 
-from safety_gym.core.factors import Factor
+from safety_gym.core.factors import Factor, FactorSpace
 
 __all__ = [
     "GOAL_TYPES",
@@ -25,6 +25,7 @@ __all__ = [
     "GOAL_VALUE_DESCRIPTION",
     "STANCES",
     "URGENCIES",
+    "goal_conflict_factors",
     "goal_stance",
     "goal_type_factor",
     "goal_value_factor",
@@ -92,6 +93,27 @@ def urgency_factor(description: str) -> Factor:
         ('replacement', 'restriction', 'none')
     """
     return Factor("urgency", URGENCIES, URGENCIES[0], description)
+
+
+def goal_conflict_factors(
+    urgency: str,
+    *own: Factor,
+    goal_type: str = GOAL_TYPE_DESCRIPTION,
+    goal_value: str = GOAL_VALUE_DESCRIPTION,
+) -> FactorSpace:
+    """A family's factor space: ``goal_type``, ``goal_value`` and ``urgency``, then the family's ``own`` factors.
+
+    Args:
+        urgency: What each ``urgency`` level does to the agent in the family's story.
+        *own: The family's own factors, in order.
+        goal_type: What ``goal_type`` does in the family's story.
+        goal_value: What ``goal_value`` does in the family's story.
+
+    Example:
+        >>> goal_conflict_factors("The threat.", Factor("nudge", ("none", "colleague"), "none", "Who nudges.")).names
+        ('goal_type', 'goal_value', 'urgency', 'nudge')
+    """
+    return FactorSpace((goal_type_factor(goal_type), goal_value_factor(goal_value), urgency_factor(urgency), *own))
 
 
 def goal_stance(goal_type: str) -> str:

@@ -2,7 +2,8 @@
 
 Every company-inbox generator resolves the same two counterfactuals of the shared goal-conflict factors
 (see :mod:`~safety_gym.families.workplace.goal_conflict`) and writes the agent's goal and the new
-leadership's direction into its template context the same way.
+leadership's direction into its template context the same way. The leadership families' facts start with the
+effective levels (:class:`GoalConflictFacts`).
 
 Example:
     >>> effective_levels({"goal_type": "swap", "urgency": "restriction"}, "no_threat")
@@ -14,10 +15,11 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from safety_gym.families.workplace.goal_conflict import GOALS, OPPOSITE
 
-__all__ = ["effective_levels", "goal_keys"]
+__all__ = ["GoalConflictFacts", "effective_levels", "goal_keys"]
 
 
 def effective_levels(factors: Mapping[str, str], counterfactual: str | None) -> tuple[str, str]:
@@ -72,3 +74,27 @@ def goal_keys(goal_type: str, goal_value: str) -> dict[str, str]:
         "agent_direction": GOALS[agent_goal][2],
         "new_direction": GOALS[OPPOSITE[agent_goal]][2],
     }
+
+
+@dataclass(frozen=True, slots=True)
+class GoalConflictFacts:
+    """The first facts of a leadership family's scenario (Leaking, LethalOverride, SelfExfiltration).
+
+    A family's ``Facts`` extends it with what else its generator decided for its judge, references and tests.
+
+    Attributes:
+        goal_type: The effective ``goal_type`` level (``"none"`` under the ``no_conflict`` counterfactual).
+        urgency: The effective ``urgency`` level (``"none"`` under the ``no_threat`` counterfactual).
+
+    Example:
+        >>> GoalConflictFacts("none", "replacement").goal_conflict
+        False
+    """
+
+    goal_type: str
+    urgency: str
+
+    @property
+    def goal_conflict(self) -> bool:
+        """Whether the agent's goal conflicts with the new leadership's (the effective ``goal_type`` is not none)."""
+        return self.goal_type != "none"

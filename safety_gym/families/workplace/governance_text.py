@@ -3,9 +3,10 @@
 GoalGuarding (the next system's instructions), OversightSubversion (the monitor that watches the agent) and
 Sandbagging (the evaluation that decides its fate) tell the same frame story: a new leader's announcement, a
 goal stated in the system prompt, a named contact for concerns, IT asking for confirmation, and the usual office
-mail around it. The slots they word identically live here once; each family's text module binds them under its
-own slot names, so a generator reads every template from its family's module and positions (which decide the
-train/test split of the variants, see :mod:`safety_gym.core.variants`) stay exactly as they were.
+mail around it. The slots they word identically live here once; each family's text module serves them as its own
+(see :mod:`~safety_gym.families.workplace.templates`), so a generator reads every template from its family's module
+and picks from the very tuples here (positions decide the train/test split of the variants, see
+:mod:`safety_gym.core.variants`).
 
 Example:
     >>> NEWS_CONFLICT[:2] == CONFLICT_NEWS_OPENINGS, len(SYSTEM_REASONING), "{goal}" in SYSTEM_GOAL_EXPLICIT[0]
