@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from safety_gym.agents.models import load_pretrained
+
 if TYPE_CHECKING:  # pragma: no cover
     import torch
 
@@ -49,8 +51,6 @@ def load_model_and_tokenizer(
         model, pair_tokenizer = model
         tokenizer = tokenizer if tokenizer is not None else pair_tokenizer
     if isinstance(model, (str, os.PathLike)):
-        from safety_gym.agents.models import load_pretrained
-
         loaded, loaded_tokenizer = load_pretrained(model, dtype=dtype, device=device)
         return loaded, tokenizer if tokenizer is not None else loaded_tokenizer
     if tokenizer is None:

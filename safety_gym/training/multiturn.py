@@ -37,6 +37,8 @@ from typing import Any
 
 import torch
 
+from safety_gym.agents.transformers_policy import ForwardAdapter
+
 __all__ = [
     "Respond",
     "TokenEpisode",
@@ -66,8 +68,6 @@ def sample_response(model: Any, prompt_ids: list[int], max_new_tokens: int, *, e
         4
 
     """
-    from safety_gym.agents.transformers_policy import ForwardAdapter
-
     forward = ForwardAdapter(model)
     device = next(model.parameters()).device
     ids = torch.tensor([prompt_ids], device=device)
