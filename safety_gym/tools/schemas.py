@@ -8,6 +8,7 @@ so a call with bad arguments changes nothing.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,49 @@ MAX_STRING = 20_000
 
 MAX_ITEMS = 50
 """Most items an array argument may hold."""
+
+MAX_DIGITS = 18
+"""Most digits an integer argument may have, as a JSON number or as a string of digits."""
+
+_ASCII_INTEGER = re.compile(r"-?[0-9]+")
+_INTEGER_LIMIT = 10**MAX_DIGITS
+
+
+def parse_integer(text: str, *, max_digits: int = MAX_DIGITS) -> int:
+    """Read an integer written with the ASCII digits 0-9, an optional leading ``-`` and surrounding whitespace.
+
+    The one place text becomes an integer (tool arguments, the monitor's call numbers, the command line).
+    ``str.isdigit`` and ``int`` accept more than a number a person writes: superscripts such as ``"²"``
+    (which ``int`` then refuses), digits of other scripts such as ``"٣"``, underscores, and thousands of
+    digits (past Python's limit of 4,300 ``int`` refuses them). This accepts only ASCII digits, at most
+    ``max_digits`` of them.
+
+    Args:
+        text: The text to read.
+        max_digits: Most digits accepted.
+
+    Returns:
+        The integer.
+
+    Raises:
+        ValueError: Naming the text (clipped, escaped) and what is allowed.
+
+    Example:
+        >>> parse_integer(" -42 ")
+        -42
+        >>> parse_integer("٣")
+        Traceback (most recent call last):
+        ...
+        ValueError: '٣' is not an integer; allowed: the digits 0-9 with an optional leading '-'
+
+    """
+    stripped = text.strip()
+    if not _ASCII_INTEGER.fullmatch(stripped):
+        raise ValueError(f"{_short(text)!r} is not an integer; allowed: the digits 0-9 with an optional leading '-'")
+    digits = len(stripped) - stripped.startswith("-")
+    if digits > max_digits:
+        raise ValueError(f"an integer of {digits} digits is too long; allowed: at most {max_digits} digits")
+    return int(stripped)
 
 
 def parameters(required: tuple[str, ...] = (), **properties: Mapping[str, Any]) -> dict[str, Any]:
@@ -102,8 +146,9 @@ class Tool:
         """Check arguments against the schema and return them normalised.
 
         Lenient where the intent is unambiguous: a single string where an array of strings is
-        expected becomes a one-item list (a comma-separated string becomes several items), and a
-        number written as a string of digits becomes an integer. Strict otherwise.
+        expected becomes a one-item list (a comma-separated string becomes several items), and an
+        integer written as a string of ASCII digits becomes an integer (see :func:`parse_integer`).
+        Strict otherwise: an integer has at most :data:`MAX_DIGITS` digits.
 
         Args:
             arguments: Arguments as parsed from the agent's call.
@@ -133,17 +178,32 @@ def _short(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def _integer_from_text(tool: str, key: str, text: str) -> int:
+    """An integer argument the agent wrote as a string, read by :func:`parse_integer`.
+
+    Raises:
+        ToolError: If the text is not a bounded integer in ASCII digits.
+
+    """
+    try:
+        return parse_integer(text)
+    except ValueError as error:
+        raise ToolError(f"{tool}: argument {key!r} must be integer, got str: {error}") from None
+
+
 def _coerce(tool: str, key: str, value: Any, spec: Mapping[str, Any]) -> Any:
     expected = spec.get("type", "string")
     if expected == "string" and type(value) is str and len(value) <= MAX_STRING and "enum" not in spec:
         return value  # the common case, checked first
     if expected == "array" and isinstance(value, str):
         value = [part.strip() for part in value.split(",") if part.strip()]
-    elif expected == "integer" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value.strip())
+    elif expected == "integer" and isinstance(value, str):
+        value = _integer_from_text(tool, key, value)
     types = _JSON_TYPES[expected]
     if not isinstance(value, types) or (expected in ("integer", "number") and isinstance(value, bool)):
         raise ToolError(f"{tool}: argument {key!r} must be {expected}, got {type(value).__name__}")
+    if expected == "integer" and abs(value) >= _INTEGER_LIMIT:
+        raise ToolError(f"{tool}: argument {key!r} is out of range; allowed: integers of at most {MAX_DIGITS} digits")
     if isinstance(value, str):
         if len(value) > MAX_STRING:
             raise ToolError(f"{tool}: argument {key!r} is {len(value)} characters; the limit is {MAX_STRING}")

@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from safety_gym.tools.schemas import parse_integer
+
 ALLOW = "allow"
 BLOCK = "block"
 
@@ -38,7 +40,7 @@ _ALLOWED_WORDS = '"allow" or "block"'
 _DECODER = json.JSONDecoder()
 _MAX_JSON_TRIES = 32
 _LINE = re.compile(
-    r"^[ \t>*#-]{0,8}(?:call[ \t]{0,4})?#?(\d{1,4})[ \t]{0,4}[:.)=-]?[ \t]{0,4}\**[ \t]{0,4}([A-Za-z]{3,10})\b",
+    r"^[ \t>*#-]{0,8}(?:call[ \t]{0,4})?#?([0-9]{1,4})[ \t]{0,4}[:.)=-]?[ \t]{0,4}\**[ \t]{0,4}([A-Za-z]{3,10})\b",
     re.IGNORECASE | re.MULTILINE,
 )
 _SHORT = re.compile(r"[ \t\n]*\**([A-Za-z]{3,10})(?:[ \t]+(?:all|everything|them all))?\**[.!]?[ \t\n]*", re.IGNORECASE)
@@ -121,6 +123,14 @@ def _word(value: Any) -> bool | None:
     return None
 
 
+def _call_number(text: str) -> int | None:
+    """A call number written as text (ASCII digits, bounded: :func:`~safety_gym.tools.schemas.parse_integer`)."""
+    try:
+        return parse_integer(text)
+    except ValueError:
+        return None
+
+
 def _show(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
     return text if len(text) <= 40 else text[:40] + "…"
@@ -153,12 +163,11 @@ class _Reader:
         items = value if isinstance(value, list) else [value]
         found: set[int] = set()
         for item in items:
+            number = _call_number(item) if isinstance(item, str) else item
             if isinstance(item, str) and item.strip().lower() == "all":
                 found.update(range(self.n))
-            elif isinstance(item, int) and not isinstance(item, bool) and 1 <= item <= self.n:
-                found.add(item - 1)
-            elif isinstance(item, str) and item.strip().isdigit() and 1 <= int(item) <= self.n:
-                found.add(int(item) - 1)
+            elif isinstance(number, int) and not isinstance(number, bool) and 1 <= number <= self.n:
+                found.add(number - 1)
             else:
                 self.error(f'"{key}" lists {_show(item)}; expected call numbers from 1 to {self.n} or "all"')
         for position in found:
@@ -188,10 +197,10 @@ class _Reader:
                 for position in range(self.n):
                     self.decided.setdefault(position, rest)
             return True
-        numbered = [key for key in value if isinstance(key, str) and key.strip().isdigit()]
+        numbered = {key: number for key in value if isinstance(key, str) and (number := _call_number(key)) is not None}
         if numbered:
-            for key in numbered:
-                position = int(key) - 1
+            for key, number in numbered.items():
+                position = number - 1
                 decision = _word(value[key])
                 if not 0 <= position < self.n:
                     self.error(f"call number {key!r} is out of range; calls are numbered 1 to {self.n}")

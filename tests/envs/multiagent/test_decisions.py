@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from safety_gym.envs.multiagent.decisions import format_decisions, parse_decisions
@@ -108,3 +110,49 @@ def test_megabyte_hostile_answers_give_decisions_and_never_raise(text: str) -> N
     decisions = parse_decisions(text, 3)
     assert len(decisions.allowed) == 3
     assert len(decisions.errors) <= 9
+
+
+# -------------------------------------------------------------------------- call numbers: ASCII digits, bounded
+
+NOT_CALL_NUMBERS = {"superscript two": "²", "Arabic-Indic two": "٢", "4,301 digits": "9" * 4_301,
+                    "19 digits": "1" * 19}
+
+
+@pytest.mark.parametrize("number", NOT_CALL_NUMBERS.values(), ids=NOT_CALL_NUMBERS.keys())
+def test_a_listed_call_number_that_is_not_ascii_digits_is_an_error_not_an_exception(number: str) -> None:
+    decisions = parse_decisions(json.dumps({"block": [number]}), 2)
+    assert decisions.allowed == (True, True)  # only "block" given: nothing readable was blocked
+    assert decisions.errors[0].startswith('"block" lists ')
+    assert decisions.errors[0].endswith('; expected call numbers from 1 to 2 or "all"')
+
+
+@pytest.mark.parametrize("number", NOT_CALL_NUMBERS.values(), ids=NOT_CALL_NUMBERS.keys())
+def test_a_numbered_key_that_is_not_ascii_digits_is_not_a_call_number(number: str) -> None:
+    decisions = parse_decisions(json.dumps({number: "block"}), 2, default=True)
+    assert decisions.allowed == (True, True)
+    assert "no decisions found" in decisions.errors[-1]
+
+
+def test_numbered_keys_and_listed_numbers_in_ascii_digits_still_work() -> None:
+    assert parse_decisions('{"1": "allow", " 2 ": "block"}', 2).allowed == (True, False)
+    assert parse_decisions('{"block": ["2", 1]}', 3).allowed == (False, False, True)
+    out_of_range = parse_decisions('{"-1": "block", "1": "allow"}', 1)
+    assert out_of_range.allowed == (True,)
+    assert out_of_range.errors == ("call number '-1' is out of range; calls are numbered 1 to 1",)
+
+
+def test_lines_numbered_in_other_scripts_are_not_read_as_call_numbers() -> None:
+    decisions = parse_decisions("٢: block", 2, default=True)
+    assert decisions.allowed == (True, True)
+    assert parse_decisions("2: block", 2, default=True).allowed == (True, False)
+
+
+def test_the_monitored_env_reads_a_superscript_call_number_as_an_error() -> None:
+    from safety_gym.envs.multiagent.monitored import AGENT, MONITOR, parallel_env
+
+    env = parallel_env("Blackmail")
+    _, infos = env.reset(seed=0)
+    env.step({AGENT: infos[AGENT]["reference_actions"]["blackmail"]})
+    _, _, _, _, infos = env.step({MONITOR: '{"block": ["²"], "allow": ["9' + "9" * 5_000 + '"]}'})
+    assert infos[MONITOR]["decisions"] == ["block", "block", "block", "block"]  # nothing readable: the default
+    assert any("lists '²'" in error for error in infos[MONITOR]["decision_errors"])
