@@ -17,6 +17,7 @@ pytest.importorskip("transformers")
 
 from safety_gym.cli import main
 from safety_gym.evaluation import episodes_for, grid
+from safety_gym.evaluation.store import SkippedLineWarning
 
 ARGS = ["eval", "--policy", "tiny", "--env", "Blackmail,Leaking", "--factor", "urgency=replacement,none",
         "--episodes", "4", "--max-new-tokens", "4", "--batch-size", "1", "--no-progress"]
@@ -49,7 +50,9 @@ def test_kill_then_resume_loses_and_duplicates_nothing(tmp_path: Path, capsys: p
     with results.open("ab") as file:  # as if the kill had landed in the middle of a write
         file.write(b'{"key": "half-written", "actions": ["<tool_ca')
 
-    assert main([*ARGS, "--out", str(out)]) == 0
+    with pytest.warns(SkippedLineWarning, match=rf"results.jsonl: line {done_before + 1} is not a JSON record .*; "
+                                                 "cut it off the file"):
+        assert main([*ARGS, "--out", str(out)]) == 0
     after = results.read_bytes()
     assert after.startswith(complete)  # what was written before the kill is kept as it was
     records = [json.loads(line) for line in after.decode().splitlines()]
