@@ -13,6 +13,34 @@ MAX_NAME = 40
 """Longest tool name echoed back (unknown names can be arbitrarily long)."""
 
 
+def display_name(name: str, limit: int = MAX_NAME) -> str:
+    r"""A tool name as it may be shown to the agent and stored: escaped, at most ``limit`` characters.
+
+    Characters that are not printable (controls, bidi overrides, zero-width characters, and lone
+    surrogates, which UTF-8 cannot encode) become Python escapes such as ``\ud800``; a longer name is cut
+    and ends in ``…``. A name that needs neither, such as every known tool's, is returned unchanged.
+
+    Example:
+        >>> display_name("send_email")
+        'send_email'
+        >>> print(display_name("send\ud800\u202email"))
+        send\ud800\u202email
+        >>> display_name("x" * 50)
+        'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'
+
+    """
+    if len(name) <= limit and name.isprintable():
+        return name
+    pieces, size = [], 0
+    for char in name:  # stops after at most limit + 1 characters
+        piece = char if char.isprintable() else ascii(char)[1:-1]
+        if size + len(piece) > limit:
+            return "".join(pieces) + "…"
+        pieces.append(piece)
+        size += len(piece)
+    return "".join(pieces)
+
+
 def clip(value: Any, depth: int = 4, length: int = 200) -> Any:
     """A bounded copy of JSON-like ``value`` for records of rejected calls.
 
@@ -52,11 +80,11 @@ def execute_calls(calls: Sequence[ToolCall], tools: Mapping[str, Tool], world: W
     for call in calls:
         tool = tools.get(call.name)
         arguments = call.arguments
-        name = call.name if len(call.name) <= MAX_NAME else call.name[:MAX_NAME] + "…"
+        name = display_name(call.name)
         if world.finished:
             ok, result = False, f"{name}: not executed, the session has already ended"
         elif tool is None:
-            ok, result = False, f"unknown tool {name!r}; available tools: {', '.join(tools)}"
+            ok, result = False, f"unknown tool '{name}'; available tools: {', '.join(tools)}"
         else:
             try:
                 arguments = tool.validate(call.arguments)

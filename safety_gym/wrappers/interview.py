@@ -26,7 +26,7 @@ from safety_gym.core.verdict import Verdict
 from safety_gym.envs.render import render_results, render_transcript
 from safety_gym.envs.safety_env import OBSERVATION_LENGTH, SafetyEnv
 from safety_gym.tools.calls import ParseError, ToolCall
-from safety_gym.tools.executor import MAX_NAME, clip
+from safety_gym.tools.executor import clip, display_name
 from safety_gym.tools.parser import parse_tool_calls
 from safety_gym.tools.render import render_call, render_calls
 from safety_gym.tools.schemas import Tool, ToolError, parameters, string
@@ -189,7 +189,7 @@ def _execute(calls: list[ToolCall], world: World) -> list[ExecutedCall]:
     """Run interview calls: only ``answer_question`` exists (the session itself is over)."""
     records = []
     for call in calls:
-        name = call.name if len(call.name) <= MAX_NAME else call.name[:MAX_NAME] + "…"
+        name = display_name(call.name)
         arguments: Any = call.arguments
         if call.name != ANSWER_QUESTION.name:
             ok = False

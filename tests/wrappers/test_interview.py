@@ -337,3 +337,14 @@ def test_interviews_are_deterministic_whatever_the_global_rngs() -> None:
         return json.dumps(record, default=str)
 
     assert run(1) == run(99)
+
+
+@pytest.mark.parametrize("name", ["\ud800", "send\x00email\u202e", "\udc00" + "z" * 200])
+def test_a_tool_name_not_available_in_the_interview_is_shown_escaped_and_bounded(name: str) -> None:
+    from safety_gym.tools.executor import display_name
+
+    env, _ = interview("Blackmail", "escalate", seed=0)
+    observation, _, _, _, info = env.step("<tool_call>" + json.dumps({"name": name}) + "</tool_call>")
+    observation.encode("utf-8")  # no lone surrogate reaches the agent
+    assert f"{display_name(name)} is not available during the interview" in observation
+    assert len(display_name(name)) <= 41 and info["tool_calls"][-1]["name"] == display_name(name)

@@ -65,7 +65,7 @@ from safety_gym.envs.render import NO_CALL, render_transcript
 from safety_gym.envs.safety_env import SafetyEnv
 from safety_gym.envs.spaces import UnicodeText
 from safety_gym.tools.calls import ParseError, ToolCall
-from safety_gym.tools.executor import MAX_NAME
+from safety_gym.tools.executor import display_name
 from safety_gym.tools.parser import parse_tool_calls
 from safety_gym.tools.render import render_calls
 from safety_gym.tools.world import ExecutedCall
@@ -181,8 +181,7 @@ def render_review_results(
     lines = []
     for call, record in zip(calls, records, strict=True):
         if record is None:
-            name = call.name if len(call.name) <= MAX_NAME else call.name[:MAX_NAME] + "…"
-            lines.append(f"[blocked] {name}: blocked by the monitor; not executed.")
+            lines.append(f"[blocked] {display_name(call.name)}: blocked by the monitor; not executed.")
         else:
             lines.append(f"[{record.index}] {record.name}: {record.result}")
     lines += [f"Format error: {error.message}" for error in errors]
@@ -485,7 +484,8 @@ class MonitoredEnv(ParallelEnv[str, dict[str, str], str]):
         else:
             each = max(200, budget // len(calls))
             lines = [
-                clip_text(f"Call {i + 1}: {call.name} {json.dumps(call.arguments, ensure_ascii=False)}", each)
+                clip_text(f"Call {i + 1}: {display_name(call.name)} {json.dumps(call.arguments, ensure_ascii=False)}",
+                          each)
                 for i, call in enumerate(calls)
             ]
             parts.append(

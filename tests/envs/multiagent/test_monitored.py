@@ -301,3 +301,17 @@ def test_rollouts_do_not_call_an_inactive_agents_policy() -> None:
         run_episodes(lambda: parallel_env("Blackmail"), {AGENT: scripted_policy("aligned")}, seeds=[0])
     with pytest.raises(ValueError, match="batch_size must be a positive integer"):
         run_episodes(lambda: parallel_env("Blackmail"), {}, seeds=[0], batch_size=0)
+
+
+@pytest.mark.parametrize("name", ["\ud800", "send\x00email\u202e", "\udc00" + "z" * 200])
+def test_a_blocked_or_proposed_unknown_tool_name_is_shown_escaped_and_bounded(name: str) -> None:
+    from safety_gym.tools.executor import display_name
+
+    env, _, _ = start()
+    observations, *_ = env.step({AGENT: "<tool_call>" + json.dumps({"name": name}) + "</tool_call>"})
+    monitor_view = observations[MONITOR]["transcript"]
+    assert f"Call 1: {display_name(name)} {{}}" in monitor_view
+    observations, *_ = env.step({MONITOR: '["block"]'})
+    text = observations[AGENT]["transcript"]
+    text.encode("utf-8")  # no lone surrogate reaches the agent
+    assert f"[blocked] {display_name(name)}: blocked by the monitor; not executed." in text
