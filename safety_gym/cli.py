@@ -16,21 +16,100 @@ Commands:
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import json
+import math
+import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 import gymnasium as gym
 
-import safety_gym  # noqa: F401  (registers the environments)
+from safety_gym import __version__  # importing the package registers the environments
 from safety_gym.agents.scripted import SCRIPTED_POLICIES, scripted_policy
 from safety_gym.families import FAMILIES, get_family
 from safety_gym.tools.render import SYNTAXES
+from safety_gym.tools.schemas import parse_integer
 
 DEFAULT_OUT = "results/eval"
 """Default output folder of ``eval``."""
+
+BROKEN_PIPE_STATUS = 141
+"""Exit status when the reader of the output goes away (``safety-gym list | head``): 128 + SIGPIPE, as shells
+report a program that a closed pipe stopped."""
+
+
+# ------------------------------------------------------------------------------------------- argument types
+
+
+def _integer_at_least(text: str, low: int) -> int:
+    """``text`` as an integer >= ``low`` (ASCII digits, bounded: :func:`parse_integer`).
+
+    Raises:
+        argparse.ArgumentTypeError: Naming the bad value and the allowed ones.
+
+    """
+    try:
+        value = parse_integer(text)
+    except ValueError:
+        value = None
+    if value is None or value < low:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; allowed: an integer >= {low}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """Argument type: an integer >= 0 (seeds).
+
+    Example:
+        >>> non_negative_int("0")
+        0
+
+    """
+    return _integer_at_least(text, 0)
+
+
+def positive_int(text: str) -> int:
+    """Argument type: an integer >= 1 (counts, sizes, limits)."""
+    return _integer_at_least(text, 1)
+
+
+def non_negative_float(text: str) -> float:
+    """Argument type: a finite number >= 0.
+
+    Raises:
+        argparse.ArgumentTypeError: Naming the bad value and the allowed ones.
+
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; allowed: a finite number >= 0")
+    return value
+
+
+def output_folder(text: str) -> str:
+    """Argument type: a folder to write into, existing or new (not a file, nor a path through one).
+
+    Raises:
+        argparse.ArgumentTypeError: Naming the path, the file in the way, and what is allowed.
+
+    """
+    path = Path(text)
+    try:
+        existing = next((folder for folder in (path, *path.parents) if folder.exists()), None)
+    except (OSError, ValueError) as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed ({error}); allowed: a folder path") from None
+    if existing is not None and not existing.is_dir():
+        where = "is a file" if existing == path else f"is inside {str(existing)!r}, which is a file"
+        raise argparse.ArgumentTypeError(f"{text!r} {where}; allowed: a folder, existing or new")
+    return text
 
 
 def _factor_args(parser: argparse.ArgumentParser, positional_env: bool = False) -> None:
@@ -38,7 +117,7 @@ def _factor_args(parser: argparse.ArgumentParser, positional_env: bool = False) 
         parser.add_argument("env", nargs="?", default=None,
                             help="family or env id (e.g. Blackmail or safety_gym/Blackmail-v0); default Blackmail")
     parser.add_argument("--family", default="Blackmail", help=f"one of: {', '.join(FAMILIES)}")
-    parser.add_argument("--seed", type=int, default=0, help="scenario seed (default 0)")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="scenario seed (default 0)")
     parser.add_argument("--split", default="train", choices=("train", "test"))
     parser.add_argument("--syntax", default="hermes", choices=SYNTAXES)
     parser.add_argument(
@@ -61,6 +140,8 @@ def _make(args: argparse.Namespace, **extra: Any) -> gym.Env:
         name, sep, level = item.partition("=")
         if not sep:
             raise ValueError(f"--factor {item!r} must be NAME=LEVEL; factors: {', '.join(family.factors.names)}")
+        if name not in family.factors.names:  # not an env argument (split, mode, family, ...) in disguise
+            raise ValueError(f"unknown factor {name!r}; factors: {', '.join(family.factors.names)}")
         factors[name] = level
     return gym.make(family.env_id, split=args.split, syntax=args.syntax, **factors, **extra)
 
@@ -192,20 +273,30 @@ def _value(text: str) -> Any:
         return text
 
 
+_WRAPPER_ARGUMENT = re.compile(r",(?=\s*[A-Za-z_][A-Za-z0-9_]*\s*=)")
+"""A comma that starts the next ``key=value`` (a value such as ``[1, 3]`` keeps its commas)."""
+
+
 def _wrapper_spec(item: str) -> tuple[str, dict[str, Any]]:
-    """``NAME`` or ``NAME:key=value,key=value`` (values read as JSON when they parse)."""
-    from safety_gym.evaluation.spec import wrapper_class
+    """``NAME`` or ``NAME:key=value,key=value`` (values read as JSON when they parse).
+
+    Raises:
+        ValueError: Naming the unknown wrapper, the malformed or unknown argument, and the allowed ones.
+
+    """
+    from safety_gym.evaluation.spec import check_wrapper, wrapper_class
 
     name, _, rest = item.partition(":")
     cls = wrapper_class(name.strip())
     if cls.__name__ == "ChoiceWrapper":
         raise ValueError("choice mode is --mode choice (with --choices K), not a --wrapper")
     kwargs: dict[str, Any] = {}
-    for part in filter(None, (p.strip() for p in rest.split(","))):
+    for part in filter(None, (p.strip() for p in _WRAPPER_ARGUMENT.split(rest))):
         key, sep, value = part.partition("=")
         if not sep:
             raise ValueError(f"wrapper argument {part!r} in {item!r} must be key=value")
         kwargs[key.strip()] = _value(value.strip())
+    check_wrapper(cls.__name__, kwargs)
     return cls.__name__, kwargs
 
 
@@ -226,6 +317,17 @@ def _counterfactuals(value: str | None) -> bool | list[str]:
     return [name.strip() for name in value.split(",") if name.strip()]
 
 
+def _check_stacks(cells: Sequence[Any]) -> None:
+    """Build the env of each family's first cell, so that a bad wrapper value stops the run before it starts.
+
+    Raises:
+        ValueError: From the env or a wrapper, naming the bad value.
+
+    """
+    for cell in {cell.family: cell for cell in reversed(cells)}.values():
+        cell.make().close()
+
+
 def _eval(args: argparse.Namespace) -> int:
     from safety_gym.evaluation.backends import make_backend
     from safety_gym.evaluation.policies import PolicySpec
@@ -236,13 +338,12 @@ def _eval(args: argparse.Namespace) -> int:
 
     wrappers = [_wrapper_spec(item) for item in args.wrapper]
     if args.mode == "choice":
-        wrappers.append(("ChoiceWrapper", {"k": args.choices} if args.choices else {}))
-    elif args.choices:
-        raise ValueError("--choices only applies with --mode choice")
+        wrappers.append(("ChoiceWrapper", {"k": args.choices} if args.choices is not None else {}))
     env_kwargs: dict[str, Any] = {"split": args.split, "syntax": args.syntax}
     if args.turns != "single":
         env_kwargs.update(mode=args.turns, max_steps=args.max_steps)
     cells = grid(_envs(args.env), parse_levels(args.factor), env_kwargs=env_kwargs, wrappers=wrappers)
+    _check_stacks(cells)
     episodes = episodes_for(cells, args.episodes, seed_start=args.seed_start,
                             counterfactuals=_counterfactuals(args.counterfactuals))
     options = {"batch_size": args.batch_size, "max_new_tokens": args.max_new_tokens, "temperature": args.temperature,
@@ -309,6 +410,12 @@ def _monitor(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_eval(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Arguments of ``eval`` that are wrong together (exits through ``parser.error``)."""
+    if args.choices is not None and args.mode != "choice":
+        parser.error(f"argument --choices: {args.choices} applies only with --mode choice, not --mode {args.mode}")
+
+
 TRAIN_PROG = "safety-gym train"
 """Program name in the usage lines of ``safety-gym train``."""
 
@@ -340,6 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
     from safety_gym.evaluation.policies import MODES, SPEC_FORMS
 
     parser = argparse.ArgumentParser(prog="safety-gym", description="Safety environments for LLM agents.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="run the scripted policies through one scenario")
     _factor_args(demo)
@@ -353,7 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
     play = commands.add_parser("play", help="be the agent: type its responses in the terminal")
     _factor_args(play, positional_env=True)
     play.add_argument("--turns", default="single", choices=("single", "multi"), help="single- or multi-turn episode")
-    play.add_argument("--max-steps", type=int, default=8, help="step limit in multi-turn mode")
+    play.add_argument("--max-steps", type=positive_int, default=8, help="step limit in multi-turn mode")
     play.add_argument("--choice", action="store_true", help="choose among candidate responses by number")
     play.set_defaults(run=_play)
 
@@ -365,30 +473,34 @@ def build_parser() -> argparse.ArgumentParser:
                     help="factor levels to cross (NAME=* for all); repeatable; others keep their defaults")
     ev.add_argument("--wrapper", action="append", default=[], metavar="NAME[:k=v,...]",
                     help="a wrapper to stack (innermost first); see 'safety-gym list'")
-    ev.add_argument("--episodes", type=int, default=10, help="seeds per cell (default 10)")
-    ev.add_argument("--seed-start", type=int, default=0, help="first seed (default 0)")
+    ev.add_argument("--episodes", type=positive_int, default=10, help="seeds per cell (default 10)")
+    ev.add_argument("--seed-start", type=non_negative_int, default=0, help="first seed (default 0)")
     ev.add_argument("--mode", default="generation", choices=MODES,
                     help="generation: the policy writes responses; choice: it picks a candidate response")
-    ev.add_argument("--choices", type=int, default=None, metavar="K", help="candidates in choice mode (default all)")
+    ev.add_argument("--choices", type=positive_int, default=None, metavar="K",
+                    help="candidates in choice mode (default all)")
     ev.add_argument("--counterfactuals", nargs="?", const="all", default=None, metavar="all|NAME,...",
                     help="also run each seed's counterfactuals (paired effects in the report)")
     ev.add_argument("--split", default="test", choices=("train", "test"), help="entity split (default test)")
     ev.add_argument("--syntax", default="hermes", choices=SYNTAXES)
     ev.add_argument("--turns", default="single", choices=("single", "multi"))
-    ev.add_argument("--max-steps", type=int, default=8, help="step limit in multi-turn mode")
-    ev.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT}); rerun to resume")
-    ev.add_argument("--batch-size", type=int, default=8, help="episodes in flight per model call (default 8)")
-    ev.add_argument("--max-new-tokens", type=int, default=None, help="longest generated response (model policies)")
-    ev.add_argument("--temperature", type=float, default=None, help="sampling temperature (0: greedy/argmax)")
-    ev.add_argument("--policy-seed", type=int, default=None, help="seed of the policy's sampling")
+    ev.add_argument("--max-steps", type=positive_int, default=8, help="step limit in multi-turn mode")
+    ev.add_argument("--out", type=output_folder, default=DEFAULT_OUT,
+                    help=f"output folder (default {DEFAULT_OUT}); rerun to resume")
+    ev.add_argument("--batch-size", type=positive_int, default=8, help="episodes in flight per model call (default 8)")
+    ev.add_argument("--max-new-tokens", type=positive_int, default=None,
+                    help="longest generated response (model policies)")
+    ev.add_argument("--temperature", type=non_negative_float, default=None,
+                    help="sampling temperature (0: greedy/argmax)")
+    ev.add_argument("--policy-seed", type=non_negative_int, default=None, help="seed of the policy's sampling")
     ev.add_argument("--dtype", default=None, choices=("auto", "bfloat16", "float32", "float16"))
     ev.add_argument("--device", default=None, help="torch device (default cpu)")
     ev.add_argument("--backend", default="inprocess", choices=BACKENDS)
-    ev.add_argument("--workers", type=int, default=2, help="Ray actors (--backend ray)")
+    ev.add_argument("--workers", type=positive_int, default=2, help="Ray actors (--backend ray)")
     ev.add_argument("--ray-address", default=None, help="Ray cluster address (default: a local instance)")
     ev.add_argument("--report", action="store_true", help="also write the HTML report into the output folder")
     ev.add_argument("--no-progress", action="store_true", help="no progress bar")
-    ev.set_defaults(run=_eval)
+    ev.set_defaults(run=_eval, check=functools.partial(_check_eval, ev))
 
     monitor = commands.add_parser(
         "monitor", help="catch and false-positive rates of a scripted monitor over every family (PettingZoo)"
@@ -396,15 +508,16 @@ def build_parser() -> argparse.ArgumentParser:
     monitor.add_argument("--monitor", default="keyword", help="keyword, oracle, allow_all or block_all")
     monitor.add_argument("--env", action="append", default=[], metavar="FAMILY[,FAMILY]",
                          help="families (default: all)")
-    monitor.add_argument("--episodes", type=int, default=20, help="seeds per family (default 20)")
-    monitor.add_argument("--seed-start", type=int, default=0, help="first seed (default 0)")
+    monitor.add_argument("--episodes", type=positive_int, default=20, help="seeds per family (default 20)")
+    monitor.add_argument("--seed-start", type=non_negative_int, default=0, help="first seed (default 0)")
     monitor.add_argument("--split", default="test", choices=("train", "test"))
-    monitor.add_argument("--out", default=None, help="folder for monitor.json")
+    monitor.add_argument("--out", type=output_folder, default=None, help="folder for monitor.json")
     monitor.set_defaults(run=_monitor)
 
     report = commands.add_parser("report", help="summary table and HTML report of a results file")
     report.add_argument("results", help="results.jsonl, or the folder holding it")
-    report.add_argument("--out", default=None, help="folder for report.html and figures (default: beside results)")
+    report.add_argument("--out", type=output_folder, default=None,
+                        help="folder for report.html and figures (default: beside results)")
     report.add_argument("--title", default="safety-gym evaluation", help="report title")
     report.set_defaults(run=_report)
 
@@ -416,14 +529,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+def _parse(argv: list[str]) -> tuple[Callable[[argparse.Namespace], int], argparse.Namespace]:
+    """The command to run and its arguments (argparse exits with status 2 on a bad argument)."""
     if argv[:1] == ["train"]:  # its own parser (argparse would take `train --help` as the top-level help)
-        run, args = _train_args, argparse.Namespace(args=argv[1:])
-    else:
-        args = build_parser().parse_args(argv)
-        run = args.run
+        return _train_args, argparse.Namespace(args=argv[1:])
+    args = build_parser().parse_args(argv)
+    if getattr(args, "check", None) is not None:
+        args.check(args)
+    return args.run, args
+
+
+def _discard_stdout() -> None:
+    """Point the standard output at the null device, so that nothing more is written to a closed pipe."""
+    with contextlib.suppress(OSError, ValueError):  # no file descriptor (captured output): no pipe to spare
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    A bad argument ends with one line naming it and the allowed values, and exit status 2. When the reader
+    of the output goes away (``safety-gym list | head -1``) the command stops quietly with
+    :data:`BROKEN_PIPE_STATUS`.
+    """
+    try:
+        try:
+            return _main(list(sys.argv[1:] if argv is None else argv))
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:
+        _discard_stdout()
+        return BROKEN_PIPE_STATUS
+
+
+def _main(argv: list[str]) -> int:
+    run, args = _parse(argv)
     try:
         return run(args)
     except (ValueError, FileNotFoundError, ImportError) as error:

@@ -126,6 +126,121 @@ def test_argparse_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[s
     assert "usage: safety-gym" in capsys.readouterr().err
 
 
+@pytest.fixture
+def a_file(tmp_path) -> str:
+    path = tmp_path / "results.txt"
+    path.write_text("not a folder")
+    return str(path)
+
+
+EVAL = ["eval", "--policy", "scripted:aligned", "--env", "Blackmail", "--episodes", "1", "--no-progress"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "last_line"),
+    [
+        ([*EVAL, "--seed-start", "-5"], "safety-gym eval: error: argument --seed-start: '-5' is not allowed; "
+                                        "allowed: an integer >= 0"),
+        ([*EVAL, "--seed-start", "9" * 4_301], "argument --seed-start: '9999999999"),
+        ([*EVAL, "--mode", "choice", "--choices", "0"], "argument --choices: '0' is not allowed; allowed: an integer "
+                                                        ">= 1"),
+        ([*EVAL, "--choices", "3"], "argument --choices: 3 applies only with --mode choice, not --mode generation"),
+        ([*EVAL, "--episodes", "0"], "argument --episodes: '0' is not allowed; allowed: an integer >= 1"),
+        ([*EVAL, "--batch-size", "²"], "argument --batch-size: '²' is not allowed; allowed: an integer >= 1"),
+        ([*EVAL, "--max-steps", "٣"], "argument --max-steps: '٣' is not allowed; allowed: an integer >= 1"),
+        ([*EVAL, "--temperature", "-1"], "argument --temperature: '-1' is not allowed; allowed: a finite number >= 0"),
+        ([*EVAL, "--temperature", "nan"], "argument --temperature: 'nan' is not allowed; allowed: a finite number"),
+        (["monitor", "--episodes", "-3"], "safety-gym monitor: error: argument --episodes: '-3' is not allowed; "
+                                          "allowed: an integer >= 1"),
+        (["monitor", "--seed-start", "-1"], "argument --seed-start: '-1' is not allowed; allowed: an integer >= 0"),
+        (["demo", "--seed", "-1"], "safety-gym demo: error: argument --seed: '-1' is not allowed; allowed: an integer "
+                                   ">= 0"),
+        (["show", "--seed", "True"], "argument --seed: 'True' is not allowed; allowed: an integer >= 0"),
+        (["play", "--max-steps", "0"], "argument --max-steps: '0' is not allowed; allowed: an integer >= 1"),
+    ],
+)
+def test_bad_argument_values_end_with_one_line_naming_them_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], last_line: str
+) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Traceback" not in captured.err
+    assert last_line in captured.err.rstrip("\n").splitlines()[-1]
+
+
+@pytest.mark.parametrize("command", [[*EVAL, "--out"], ["monitor", "--episodes", "1", "--out"],
+                                     ["report", "results.jsonl", "--out"]], ids=["eval", "monitor", "report"])
+def test_an_output_folder_that_is_a_file_is_refused_before_anything_runs(
+    capsys: pytest.CaptureFixture[str], a_file: str, command: list[str]
+) -> None:
+    for out, message in [(a_file, f"{a_file!r} is a file; allowed: a folder, existing or new"),
+                         (f"{a_file}/sub", f"is inside {a_file!r}, which is a file; allowed: a folder")]:
+        with pytest.raises(SystemExit) as raised:
+            main([*command, out])
+        assert raised.value.code == 2
+        captured = capsys.readouterr()
+        assert captured.out == "" and "Traceback" not in captured.err
+        assert f"argument --out: {out!r}" in captured.err.splitlines()[-1]
+        assert message in captured.err.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([*EVAL, "--wrapper", "UnusedTools:q=3"], "wrapper UnusedTools has no argument 'q'; arguments: k"),
+        ([*EVAL, "--wrapper", "CostToReward:weight=2"], "wrapper CostToReward has no argument 'weight'; arguments: "
+                                                        "penalty"),
+        ([*EVAL, "--wrapper", "ToolCallSyntax:syntaxes=5"], "syntaxes=5 must be a non-empty list of: hermes, xml"),
+        ([*EVAL, "--factor", "urgency=,"], "factor 'urgency=,' must be NAME=LEVEL or NAME=LEVEL,LEVEL or NAME=*"),
+        (["show", "--factor", "mode=multi"], "unknown factor 'mode'; factors: goal_type, goal_value, urgency"),
+        (["show", "--factor", "split=test"], "unknown factor 'split'; factors: goal_type, goal_value, urgency"),
+        (["demo", "--factor", "family=Leaking"], "unknown factor 'family'; factors: goal_type, goal_value, urgency"),
+        (["show", "Leaking", "--factor", "render_mode=ansi"], "unknown factor 'render_mode'; factors: goal_type, "
+                                                              "goal_value, urgency, appeal"),
+        (["play", "--turns", "multi", "--factor", "max_steps=3"], "unknown factor 'max_steps'; factors: goal_type, "
+                                                                  "goal_value, urgency"),
+    ],
+)
+def test_bad_wrapper_and_factor_arguments_end_with_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path, argv: list[str], message: str
+) -> None:
+    argv = [*argv, "--out", str(tmp_path / "out")] if argv[0] == "eval" else argv
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Traceback" not in captured.err
+    assert captured.err.splitlines()[-1] == f"safety-gym: error: {message}"
+    assert not (tmp_path / "out" / "results.jsonl").exists()
+
+
+def test_a_wrapper_argument_may_be_a_json_array(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    assert main([*EVAL, "--wrapper", "UnusedTools:k=[1, 3]", "--out", str(tmp_path)]) == 0
+    (record,) = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text().splitlines()]
+    assert record["wrappers"] == [["UnusedTools", {"k": [1, 3]}]]
+
+
+def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import safety_gym
+
+    with pytest.raises(SystemExit) as raised:
+        main(["--version"])
+    assert raised.value.code == 0
+    assert capsys.readouterr().out == f"safety-gym {safety_gym.__version__}\n"
+
+
+@pytest.mark.parametrize(("argv", "status"), [(["list"], 141), (["show", "--seed", "1"], 141), (["demo"], 141),
+                                             (["--help"], 0)])  # argparse ignores a failed write of its help
+def test_a_closed_output_pipe_stops_the_command_quietly(argv: list[str], status: int) -> None:
+    process = subprocess.Popen([sys.executable, "-m", "safety_gym.cli", *argv], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before the first write, as when `head` has read its lines
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == status
+    assert stderr == ""
+
+
 def test_module_entry_point_runs() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "safety_gym.cli", "list"], capture_output=True, text=True, timeout=60, check=False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -9,6 +10,38 @@ import numpy as np
 RESET_OPTIONS = ("scenario_seed", "counterfactual")
 """Reset options the envs understand: ``scenario_seed`` (which scenario, apart from the env's RNG) and
 ``counterfactual`` (the same scenario with one element removed)."""
+
+
+def check_reset(seed: Any, options: Any) -> dict[str, Any]:
+    """Check a reset's ``seed`` and ``options`` before anything uses them; return the options as a dict.
+
+    Raises:
+        ValueError: Naming the bad seed, option or options value and what is allowed.
+
+    Example:
+        >>> check_reset(3, {"counterfactual": "no_threat"})
+        {'counterfactual': 'no_threat'}
+        >>> check_reset(-1, None)
+        Traceback (most recent call last):
+        ...
+        ValueError: seed=-1 is not allowed; allowed: None or an integer >= 0
+        >>> check_reset(None, "no_threat")
+        Traceback (most recent call last):
+        ...
+        ValueError: options='no_threat' is not allowed; allowed: None or a dict with keys scenario_seed, counterfactual
+
+    """
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
+        raise ValueError(f"seed={seed!r} is not allowed; allowed: None or an integer >= 0")
+    if options is None:
+        return {}
+    if not isinstance(options, Mapping):
+        raise ValueError(f"options={options!r} is not allowed; allowed: None or a dict with keys "
+                         f"{', '.join(RESET_OPTIONS)}")
+    unknown = [key for key in options if key not in RESET_OPTIONS]
+    if unknown:
+        raise ValueError(f"unknown reset option {unknown[0]!r}; options: {', '.join(RESET_OPTIONS)}")
+    return dict(options)
 
 
 def scenario_seed(options: dict[str, Any], seed: int | None, rng: np.random.Generator) -> int:

@@ -11,7 +11,7 @@ from safety_gym.core.model import Scenario
 from safety_gym.core.pools import SPLITS
 from safety_gym.core.verdict import Verdict
 from safety_gym.envs.render import render_messages, render_results, render_transcript
-from safety_gym.envs.reset_options import RESET_OPTIONS, scenario_seed
+from safety_gym.envs.reset_options import check_reset, scenario_seed
 from safety_gym.envs.spaces import UnicodeText
 from safety_gym.families import Family, get_family
 from safety_gym.tools.executor import execute_calls
@@ -109,7 +109,7 @@ class SafetyEnv(gym.Env[str, str]):
             raise ValueError(f"unknown split {split!r}; splits: {', '.join(SPLITS)}")
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; modes: {', '.join(MODES)}")
-        if not isinstance(max_steps, int) or max_steps < 1:
+        if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:
             raise ValueError(f"max_steps must be a positive integer, got {max_steps!r}")
         if render_mode not in (None, *self.metadata["render_modes"]):
             raise ValueError(f"unknown render_mode {render_mode!r}; allowed: None, ansi")
@@ -147,11 +147,8 @@ class SafetyEnv(gym.Env[str, str]):
             schemas as read-only), ``scenario`` and the privileged ``reference_actions``.
 
         """
+        options = check_reset(seed, options)
         super().reset(seed=seed)
-        options = dict(options or {})
-        unknown = [key for key in options if key not in RESET_OPTIONS]
-        if unknown:
-            raise ValueError(f"unknown reset option {unknown[0]!r}; options: {', '.join(RESET_OPTIONS)}")
         chosen = scenario_seed(options, seed, self.np_random)
         counterfactual = options.get("counterfactual")
         if counterfactual is not None and counterfactual not in self.family.counterfactuals:

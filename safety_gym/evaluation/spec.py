@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -72,6 +73,37 @@ def wrapper_class(name: str) -> type[gym.Wrapper]:
     return known[name]
 
 
+def check_wrapper(name: str, kwargs: Mapping[str, Any]) -> type[gym.Wrapper]:
+    """The wrapper class called ``name``, after checking that its constructor takes ``kwargs``.
+
+    Raises:
+        ValueError: Naming the unknown wrapper, or the argument it does not have or needs, and its arguments.
+
+    Example:
+        >>> check_wrapper("UnusedTools", {"q": 3})
+        Traceback (most recent call last):
+        ...
+        ValueError: wrapper UnusedTools has no argument 'q'; arguments: k
+
+    """
+    cls = wrapper_class(name)
+    named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    parameters = [parameter for parameter in inspect.signature(cls.__init__).parameters.values()
+                  if parameter.name not in ("self", "env")]
+    allowed = [parameter.name for parameter in parameters if parameter.kind in named]
+    shown = ", ".join(allowed) or "none"
+    takes_any = any(parameter.kind is inspect.Parameter.VAR_KEYWORD for parameter in parameters)
+    unknown = [key for key in kwargs if key not in allowed]
+    if unknown and not takes_any:
+        raise ValueError(f"wrapper {cls.__name__} has no argument {unknown[0]!r}; arguments: {shown}")
+    missing = [parameter.name for parameter in parameters
+               if parameter.kind in named and parameter.default is inspect.Parameter.empty
+               and parameter.name not in kwargs]
+    if missing:
+        raise ValueError(f"wrapper {cls.__name__} needs the argument {missing[0]!r}; arguments: {shown}")
+    return cls
+
+
 def family_of(env_id: str) -> Family:
     """The family of an env id, a ``Family-v0`` name or a family name.
 
@@ -111,8 +143,8 @@ class Cell:
         object.__setattr__(self, "wrappers", tuple((str(n), dict(k)) for n, k in self.wrappers))
         factors = {k: v for k, v in self.kwargs.items() if k not in ENV_KWARGS}
         family.factors.resolve(factors)  # raises naming the bad factor or level
-        for name, _ in self.wrappers:
-            wrapper_class(name)
+        for name, kwargs in self.wrappers:
+            check_wrapper(name, kwargs)
         object.__setattr__(self, "_key", canonical(self.to_dict()))
 
     def __eq__(self, other: object) -> bool:
@@ -179,7 +211,7 @@ def parse_levels(items: Iterable[str]) -> dict[str, list[str]]:
     """``NAME=LEVEL[,LEVEL...]`` strings (``NAME=*`` for every level) as a mapping.
 
     Raises:
-        ValueError: If an item has no ``=``.
+        ValueError: If an item has no ``=`` or names no level.
 
     Example:
         >>> parse_levels(["urgency=none,replacement", "goal_type=*"])
@@ -189,9 +221,10 @@ def parse_levels(items: Iterable[str]) -> dict[str, list[str]]:
     levels: dict[str, list[str]] = {}
     for item in items:
         name, sep, value = item.partition("=")
-        if not sep or not name or not value:
+        chosen = [v.strip() for v in value.split(",") if v.strip()]
+        if not sep or not name.strip() or not chosen:
             raise ValueError(f"factor {item!r} must be NAME=LEVEL or NAME=LEVEL,LEVEL or NAME=*")
-        levels.setdefault(name.strip(), []).extend(v.strip() for v in value.split(",") if v.strip())
+        levels.setdefault(name.strip(), []).extend(chosen)
     return levels
 
 

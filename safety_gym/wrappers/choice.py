@@ -36,6 +36,21 @@ def _key(reference: tuple[str, Any]) -> str:
     return json.dumps(reference, sort_keys=True, default=str, ensure_ascii=False)
 
 
+def _check_not_in_choice_mode(env: gym.Env[Any, Any]) -> None:
+    """Refuse an env that a ChoiceWrapper already wraps (its actions are candidate numbers, not responses).
+
+    Raises:
+        ValueError: Naming the ChoiceWrapper found.
+
+    """
+    layer: Any = env
+    while isinstance(layer, gym.Wrapper):
+        if isinstance(layer, ChoiceWrapper):
+            raise ValueError(f"ChoiceWrapper cannot wrap {layer} (already in choice mode: its actions are candidate "
+                             "numbers, not responses); allowed: one ChoiceWrapper, outermost")
+        layer = layer.env
+
+
 class ChoiceWrapper(gym.Wrapper[str, int, str, str], RecordConstructorArgs):
     """Turns a safety-gym env into a choice among ``k`` complete candidate responses.
 
@@ -81,6 +96,7 @@ class ChoiceWrapper(gym.Wrapper[str, int, str, str], RecordConstructorArgs):
         base = env.unwrapped
         if not isinstance(base, SafetyEnv):
             raise TypeError(f"ChoiceWrapper wraps safety-gym envs; the base env is a {type(base).__name__}")
+        _check_not_in_choice_mode(env)
         family = base.family
         probe = family.references(family.generate(0, base.split, **base.factors))
         available = list(probe)

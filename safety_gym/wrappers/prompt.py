@@ -114,7 +114,7 @@ class SystemPromptNoise(ScenarioWrapper, RecordConstructorArgs):
 
 def check_syntaxes(syntaxes: Sequence[str]) -> tuple[str, ...]:
     """Validate a non-empty collection of tool-call syntaxes."""
-    if isinstance(syntaxes, str) or not syntaxes:
+    if isinstance(syntaxes, str) or not isinstance(syntaxes, Sequence) or not syntaxes:
         raise ValueError(f"syntaxes={syntaxes!r} must be a non-empty list of: {', '.join(SYNTAXES)}")
     return tuple(check_syntax(syntax) for syntax in syntaxes)
 
@@ -156,5 +156,6 @@ class ToolCallSyntax(ScenarioWrapper, RecordConstructorArgs):
     """
 
     def __init__(self, env: gym.Env[str, str], syntaxes: Sequence[str] = SYNTAXES) -> None:
-        RecordConstructorArgs.__init__(self, syntaxes=list(syntaxes) if not isinstance(syntaxes, str) else syntaxes)
-        ScenarioWrapper.__init__(self, env, (ToolCallSyntaxRandomizer(syntaxes),))
+        randomizer = ToolCallSyntaxRandomizer(syntaxes)  # checks them first
+        RecordConstructorArgs.__init__(self, syntaxes=list(syntaxes))
+        ScenarioWrapper.__init__(self, env, (randomizer,))

@@ -161,3 +161,22 @@ def test_passes_the_stable_baselines3_env_checker() -> None:
     from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
     sb3_check_env(ChoiceWrapper(gym.make("safety_gym/Blackmail-v0")), warn=False)
+
+
+def test_a_choice_wrapper_inside_a_choice_wrapper_is_refused() -> None:
+    from safety_gym.wrappers import CostToReward
+
+    inner = ChoiceWrapper(gym.make("safety_gym/Blackmail-v0"), k=3)
+    with pytest.raises(ValueError, match=r"ChoiceWrapper cannot wrap <ChoiceWrapper.*already in choice mode.*"
+                                         r"allowed: one ChoiceWrapper, outermost"):
+        ChoiceWrapper(inner)
+    with pytest.raises(ValueError, match="already in choice mode"):  # also with wrappers between them
+        ChoiceWrapper(CostToReward(inner))
+
+
+def test_the_evaluation_spec_refuses_two_choice_wrappers() -> None:
+    from safety_gym.evaluation.spec import Cell
+
+    cell = Cell("Blackmail", {}, (("ChoiceWrapper", {"k": 3}), ("ChoiceWrapper", {})))
+    with pytest.raises(ValueError, match="already in choice mode"):
+        cell.make()

@@ -85,7 +85,7 @@ def test_a_single_syntax_is_always_used() -> None:
     assert {env.reset(seed=seed)[1]["syntax"] for seed in range(5)} == {"xml"}
 
 
-@pytest.mark.parametrize("syntaxes", [[], "xml", ["json"], ["hermes", "yaml"]])
+@pytest.mark.parametrize("syntaxes", [[], "xml", ["json"], ["hermes", "yaml"], 5, None, {"xml": 1}])
 def test_bad_syntaxes_name_the_allowed_ones(syntaxes: object) -> None:
     with pytest.raises(ValueError, match="hermes, xml"):
         ToolCallSyntax(gym.make(ENV_ID), syntaxes=syntaxes)
