@@ -49,10 +49,12 @@ def shared_slots(module_name: str, shared: object) -> Callable[[str], Any]:
         a slot's (not upper case) or that ``shared`` lacks too.
 
     """
+    slots = {name: value for name, value in vars(shared).items() if name.isupper()}
 
     def shared_slot(name: str) -> Any:
-        if name.isupper() and hasattr(shared, name):
-            return getattr(shared, name)
-        raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
+        try:
+            return slots[name]
+        except KeyError:
+            raise AttributeError(f"module {module_name!r} has no attribute {name!r}") from None
 
     return shared_slot
