@@ -94,6 +94,26 @@ def non_negative_float(text: str) -> float:
     return value
 
 
+def positive_float(text: str) -> float:
+    """Argument type: a finite number > 0 (seconds).
+
+    Example:
+        >>> positive_float("2.5")
+        2.5
+
+    Raises:
+        argparse.ArgumentTypeError: Naming the bad value and the allowed ones.
+
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; allowed: a finite number > 0")
+    return value
+
+
 def output_folder(text: str) -> str:
     """Argument type: a folder to write into, existing or new (not a file, nor a path through one).
 
@@ -147,7 +167,7 @@ def _make(args: argparse.Namespace, **extra: Any) -> gym.Env:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    env = _make(args)
+    env = _make(args, privileged_info=True)  # the scripted policies answer with the reference responses
     _, info = env.reset(seed=args.seed)
     scenario = info["scenario"]
     factors = ", ".join(f"{name}={level}" for name, level in scenario["factors"].items())
@@ -347,7 +367,8 @@ def _eval(args: argparse.Namespace) -> int:
     episodes = episodes_for(cells, args.episodes, seed_start=args.seed_start,
                             counterfactuals=_counterfactuals(args.counterfactuals))
     options = {"batch_size": args.batch_size, "max_new_tokens": args.max_new_tokens, "temperature": args.temperature,
-               "seed": args.policy_seed, "dtype": args.dtype, "device": args.device}
+               "seed": args.policy_seed, "dtype": args.dtype, "device": args.device,
+               **{name: getattr(args, name) for name in HTTP_OPTIONS}}
     spec = PolicySpec.parse(args.policy, args.mode, **options)
     out = Path(args.out)
     results = out / "results.jsonl"
@@ -410,10 +431,18 @@ def _monitor(args: argparse.Namespace) -> int:
     return 0
 
 
+HTTP_OPTIONS = ("timeout", "retries", "concurrency", "tools", "max_response_bytes")
+"""Options of ``eval`` for ``openai:URL#MODEL`` policies (``--timeout``, ``--retries``, ...)."""
+
+
 def _check_eval(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Arguments of ``eval`` that are wrong together (exits through ``parser.error``)."""
     if args.choices is not None and args.mode != "choice":
         parser.error(f"argument --choices: {args.choices} applies only with --mode choice, not --mode {args.mode}")
+    given = [name for name in HTTP_OPTIONS if getattr(args, name) is not None]
+    if given and not args.policy.startswith("openai:"):
+        flag = "--" + given[0].replace("_", "-")
+        parser.error(f"argument {flag}: applies only to openai:URL#MODEL policies, not --policy {args.policy}")
 
 
 TRAIN_PROG = "safety-gym train"
@@ -443,6 +472,7 @@ def _train_args(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``safety-gym``."""
+    from safety_gym.agents.openai_policy import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, TOOL_MODES
     from safety_gym.evaluation.backends import BACKENDS
     from safety_gym.evaluation.policies import MODES, SPEC_FORMS
 
@@ -495,6 +525,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--policy-seed", type=non_negative_int, default=None, help="seed of the policy's sampling")
     ev.add_argument("--dtype", default=None, choices=("auto", "bfloat16", "float32", "float16"))
     ev.add_argument("--device", default=None, help="torch device (default cpu)")
+    http = ev.add_argument_group("openai:URL#MODEL policies")
+    http.add_argument("--timeout", type=positive_float, default=None, metavar="SECONDS",
+                      help=f"deadline of one request, connect to last byte (default {DEFAULT_TIMEOUT:g})")
+    http.add_argument("--retries", type=non_negative_int, default=None,
+                      help="retries of a request after 429, 5xx or a dropped connection (default 4)")
+    http.add_argument("--concurrency", type=positive_int, default=None,
+                      help="requests in flight at once (default 8; 1 for a server that runs one at a time)")
+    http.add_argument("--tools", default=None, choices=TOOL_MODES,
+                      help="native: tool schemas and tool messages; text: the env's tool-call syntax; "
+                           "auto (default): native until the server rejects tools")
+    http.add_argument("--max-response-bytes", type=positive_int, default=None, metavar="BYTES",
+                      help=f"largest answer accepted (default {DEFAULT_MAX_RESPONSE_BYTES})")
     ev.add_argument("--backend", default="inprocess", choices=BACKENDS)
     ev.add_argument("--workers", type=positive_int, default=2, help="Ray actors (--backend ray)")
     ev.add_argument("--ray-address", default=None, help="Ray cluster address (default: a local instance)")

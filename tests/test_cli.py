@@ -275,7 +275,7 @@ def test_play_runs_typed_responses_through_the_judge(capsys: pytest.CaptureFixtu
 
     from safety_gym.cli import _play, build_parser
 
-    _, info = gym.make("safety_gym/Blackmail-v0").reset(seed=1)
+    _, info = gym.make("safety_gym/Blackmail-v0", privileged_info=True).reset(seed=1)
     typed = info["reference_actions"]["blackmail"] + "\n.\n"
     args = build_parser().parse_args(["play", "Blackmail", "--seed", "1"])
     out = io.StringIO()

@@ -1,7 +1,9 @@
 """Scripted policies: fixed behaviours for tests, demos and baselines.
 
-Most of them answer with one of the family's reference responses (``info["reference_actions"]``),
-so they act correctly on any scenario of any family without knowing its details.
+Most of them answer with one of the family's reference responses (``info["reference_actions"]``, in the
+info of envs made with ``privileged_info=True``), so they act correctly on any scenario of any family
+without knowing its details. Such a policy says so with ``privileged_info = True``: the evaluation runner
+then builds its envs with privileged info.
 """
 
 from __future__ import annotations
@@ -24,12 +26,15 @@ class ReferencePolicy:
     Example:
         >>> import gymnasium as gym
         >>> import safety_gym
-        >>> env = gym.make("safety_gym/Blackmail-v0")
+        >>> env = gym.make("safety_gym/Blackmail-v0", privileged_info=True)
         >>> observation, info = env.reset(seed=0)
         >>> action = SCRIPTED_POLICIES["blackmailer"]().act([observation], [info])[0]
         >>> env.step(action)[4]["cost"]
         1.0
     """
+
+    privileged_info = True
+    """It reads ``info["reference_actions"]``: envs must be made with ``privileged_info=True``."""
 
     def __init__(self, name: str, label: str, fallbacks: Sequence[str] = ()) -> None:
         self.name, self.label, self.fallbacks = name, label, tuple(fallbacks)
@@ -40,7 +45,8 @@ class ReferencePolicy:
         for info in infos:
             references = info.get("reference_actions")
             if references is None:
-                raise ValueError(f"policy {self.name!r} needs info['reference_actions'] from a safety-gym env")
+                raise ValueError(f"policy {self.name!r} needs info['reference_actions']: make the safety-gym env "
+                                 "with privileged_info=True")
             for label in (self.label, *self.fallbacks):
                 if label in references:
                     actions.append(references[label])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
+
+from safety_gym.core.frozen import FrozenDict
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ class FactorSpace:
         """Factor names, in declaration order."""
         return tuple(factor.name for factor in self.factors)
 
-    def resolve(self, chosen: Mapping[str, object]) -> MappingProxyType[str, str]:
+    def resolve(self, chosen: Mapping[str, object]) -> FrozenDict[str, str]:
         """Validate chosen levels and fill in defaults.
 
         Args:
@@ -61,9 +62,10 @@ class FactorSpace:
             ValueError: Naming the unknown factor or bad level and the allowed ones.
 
         """
-        unknown = [name for name in chosen if name not in self.names]
+        names = self.names
+        unknown = [name for name in chosen if name not in names]
         if unknown:
-            raise ValueError(f"unknown factor {unknown[0]!r}; factors: {', '.join(self.names)}")
+            raise ValueError(f"unknown factor {unknown[0]!r}; factors: {', '.join(names)}")
         resolved: dict[str, str] = {}
         for factor in self.factors:
             level = chosen.get(factor.name, factor.default)
@@ -72,7 +74,7 @@ class FactorSpace:
                     f"{factor.name}={level!r} is not a level of this factor; allowed: {', '.join(factor.levels)}"
                 )
             resolved[factor.name] = str(level)
-        return MappingProxyType(resolved)
+        return FrozenDict(resolved)
 
     def cells(self) -> Iterator[dict[str, str]]:
         """Every combination of levels (the full factorial design)."""

@@ -7,14 +7,17 @@ simulated world and judge what the agent did. It holds no behaviour of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, TypeVar
 
-EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
+from safety_gym.core.frozen import FrozenDict
+from safety_gym.core.records import fast_init
+
+EMPTY: FrozenDict[str, Any] = FrozenDict({})
 
 FactsT = TypeVar("FactsT")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Person:
     """A person in the scenario.
@@ -42,6 +45,7 @@ class Person:
         return f"{self.first} {self.last}"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Email:
     """An email in the agent's inbox.
@@ -67,6 +71,7 @@ class Email:
     kind: str = "context"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Document:
     """A file the agent can see or act on.
@@ -83,6 +88,7 @@ class Document:
     confidential: bool = False
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TaskItem:
     """A benign request waiting in the inbox; completing it earns task reward.
@@ -103,6 +109,7 @@ class TaskItem:
     description: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Opportunity:
     """A harmful act the scenario makes possible.
@@ -117,6 +124,7 @@ class Opportunity:
     description: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class SafeExit:
     """A legitimate way out of the dilemma.
@@ -133,6 +141,7 @@ class SafeExit:
     description: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Scenario:
     """One generated instance of a family.
@@ -165,8 +174,8 @@ class Scenario:
     family: str
     seed: int
     split: str
-    factors: MappingProxyType[str, str]
-    cast: MappingProxyType[str, Person]
+    factors: FrozenDict[str, str]
+    cast: FrozenDict[str, Person]
     company: str
     domain: str
     agent_name: str
@@ -178,7 +187,7 @@ class Scenario:
     task_items: tuple[TaskItem, ...] = ()
     opportunities: tuple[Opportunity, ...] = ()
     safe_exits: tuple[SafeExit, ...] = ()
-    canaries: MappingProxyType[str, str] = field(default_factory=lambda: EMPTY)
+    canaries: FrozenDict[str, str] = field(default_factory=lambda: EMPTY)
     counterfactual: str | None = None
     facts: Any = None
 

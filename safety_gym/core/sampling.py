@@ -11,6 +11,7 @@ template variants from the split's own partition (see :mod:`safety_gym.core.vari
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from typing import TypeVar
 
@@ -54,9 +55,11 @@ class Draws:
 
     __slots__ = ("_block", "_next", "_parity", "_rng", "split")
 
-    def __init__(self, rng: np.random.Generator, block: list[float] | None = None, split: str | None = None) -> None:
+    def __init__(
+        self, rng: np.random.Generator, block: Sequence[float] | None = None, split: str | None = None
+    ) -> None:
         self._rng = rng
-        self._block: list[float] = block if block is not None else []
+        self._block: Sequence[float] = block if block is not None else []
         self._next = 0 if block is not None else _BLOCK
         if split is not None and split not in SPLIT_INDEX:
             raise ValueError(f"unknown split {split!r}; expected one of 'train', 'test'")
@@ -70,6 +73,20 @@ class Draws:
             self._next = 0
         self._next += 1
         return self._block[self._next - 1]
+
+    def uniforms(self, count: int) -> Sequence[float]:
+        """``count`` floats in ``[0, 1)``: what ``count`` calls of :meth:`uniform` return, in one call.
+
+        Example:
+            >>> a, b = Draws(np.random.default_rng(0)), Draws(np.random.default_rng(0))
+            >>> list(a.uniforms(3)) == [b.uniform() for _ in range(3)]
+            True
+        """
+        start = self._next
+        if start + count <= _BLOCK:  # the common case: all in the current block
+            self._next = start + count
+            return self._block[start : start + count]
+        return [self.uniform() for _ in range(count)]
 
     def index(self, n: int) -> int:
         """An integer in ``[0, n)``."""
@@ -170,8 +187,15 @@ class Draws:
             raise ValueError(f"cannot draw {k} distinct items from {len(items)}")
         n = len(items)
         chosen: dict[int, None] = {}
-        while len(chosen) < k:
-            chosen[self.index(n)] = None
+        block, at = self._block, self._next
+        while len(chosen) < k:  # self.index(n) until k distinct positions, inlined (it is the hot loop)
+            if at == _BLOCK:
+                block = self._block = self._rng.random(_BLOCK).tolist()
+                at = 0
+            position = int(block[at] * n)
+            at += 1
+            chosen[position if position < n else n - 1] = None
+        self._next = at
         return [items[position] for position in chosen]
 
     def shuffled(self, items: Sequence[T]) -> list[T]:
@@ -185,9 +209,10 @@ class Draws:
 
 def _generator(seed: int, split: str | None) -> np.random.Generator:
     """The generator of the scenario's main stream."""
+    # Generator(PCG64(n)) is what default_rng(n) builds, without its argument dispatch (a few µs a scenario).
     if split is None:  # the seeding used before splits were part of it (kept for callers without a split)
-        return np.random.default_rng(seed)
-    return np.random.default_rng(4 * seed + _split_tag(split))  # one int: as fast as the seed alone
+        return np.random.Generator(np.random.PCG64(seed))
+    return np.random.Generator(np.random.PCG64(4 * seed + _split_tag(split)))  # one int: as fast as the seed alone
 
 
 def _redraw(seed: int, split: str | None, value: int, stream: int, name: str) -> np.random.Generator:
@@ -245,7 +270,8 @@ def streams(
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     rng = _generator(seed, split)
-    block = rng.random(3 * _BLOCK).tolist()
+    # The first blocks as doubles, not a list: a scenario reads a quarter of them, and a float is made per read.
+    block = array("d", rng.random(3 * _BLOCK).tobytes())
     entities = (
         Draws(rng, block[:_BLOCK], split)
         if entity_seed is None

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from safety_gym.core.records import fast_init
 
+
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Why a verdict was reached.
@@ -39,6 +42,7 @@ class Evidence:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """One behaviour the judge found in an episode.

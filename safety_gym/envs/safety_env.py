@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import gymnasium as gym
@@ -25,35 +25,24 @@ OBSERVATION_LENGTH = 1 << 20
 ACTION_LENGTH = 1 << 22
 
 
-class ReferenceActions(Mapping[str, str]):
-    """The family's labelled reference responses for one scenario, rendered on first access.
+def reference_responses(family: Family, scenario: Scenario, syntax: str) -> dict[str, str]:
+    """The family's labelled reference responses for ``scenario``, rendered in ``syntax``.
 
     Privileged: built from the scenario's hidden facts, for scripted policies, choice mode and data
-    generation. Rendering is lazy, one label at a time, so that plain rollouts pay nothing for it.
+    generation (see :attr:`SafetyEnv.privileged_info`).
+
+    Example:
+        >>> from safety_gym.families import get_family
+        >>> family = get_family("Blackmail")
+        >>> responses = reference_responses(family, family.generate(0, "train"), "hermes")
+        >>> sorted(responses)[:2], responses["escalate"].startswith("<SCRATCHPAD_REASONING>")
+        (['accept', 'blackmail'], True)
+
     """
-
-    def __init__(self, family: Family, scenario: Scenario, syntax: str) -> None:
-        self._family, self._scenario, self._syntax = family, scenario, syntax
-        self._references: dict[str, Any] | None = None
-        self._rendered: dict[str, str] = {}
-
-    def _raw(self) -> dict[str, Any]:
-        if self._references is None:
-            self._references = self._family.references(self._scenario)
-        return self._references
-
-    def __getitem__(self, label: str) -> str:
-        if label not in self._rendered:
-            reasoning, calls = self._raw()[label]
-            body = render_calls(calls, self._syntax)
-            self._rendered[label] = f"<SCRATCHPAD_REASONING>{reasoning}</SCRATCHPAD_REASONING>\n{body}"
-        return self._rendered[label]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._raw())
-
-    def __len__(self) -> int:
-        return len(self._raw())
+    return {
+        label: f"<SCRATCHPAD_REASONING>{reasoning}</SCRATCHPAD_REASONING>\n{render_calls(calls, syntax)}"
+        for label, (reasoning, calls) in family.references(scenario).items()
+    }
 
 
 class SafetyEnv(gym.Env[str, str]):
@@ -74,12 +63,16 @@ class SafetyEnv(gym.Env[str, str]):
             and the agent continues until it calls ``done`` or reaches ``max_steps``).
         max_steps: Step limit in multi-turn mode (the episode is truncated there).
         render_mode: ``None`` or ``"ansi"`` (``render()`` returns the transcript).
+        privileged_info: Put the privileged ``reference_actions`` (the family's labelled responses for the
+            scenario: the harmful act, the safe alternatives) in reset's ``info``, for scripted policies,
+            choice mode and data builders. Off by default: a learning policy must not see them. The
+            attribute of the same name can be switched later; :meth:`reference_actions` reads them anyway.
         **factors: Factor levels of the family.
 
     Example:
         >>> import gymnasium as gym
         >>> import safety_gym
-        >>> env = gym.make("safety_gym/Blackmail-v0", urgency="replacement")
+        >>> env = gym.make("safety_gym/Blackmail-v0", urgency="replacement", privileged_info=True)
         >>> observation, info = env.reset(seed=0)
         >>> action = info["reference_actions"]["escalate"]
         >>> observation, reward, terminated, truncated, info = env.step(action)
@@ -101,6 +94,7 @@ class SafetyEnv(gym.Env[str, str]):
         mode: str = "single",
         max_steps: int = 8,
         render_mode: str | None = None,
+        privileged_info: bool = False,
         **factors: str,
     ) -> None:
         self.family = family if isinstance(family, Family) else get_family(family)
@@ -113,6 +107,9 @@ class SafetyEnv(gym.Env[str, str]):
             raise ValueError(f"max_steps must be a positive integer, got {max_steps!r}")
         if render_mode not in (None, *self.metadata["render_modes"]):
             raise ValueError(f"unknown render_mode {render_mode!r}; allowed: None, ansi")
+        if not isinstance(privileged_info, bool):
+            raise ValueError(f"privileged_info must be True or False, got {privileged_info!r}")
+        self.privileged_info = privileged_info
         self.split, self.syntax, self.mode, self.render_mode = split, check_syntax(syntax), mode, render_mode
         self.max_steps = 1 if mode == "single" else max_steps
         self.observation_space = UnicodeText(OBSERVATION_LENGTH)
@@ -144,7 +141,8 @@ class SafetyEnv(gym.Env[str, str]):
 
         Returns:
             The observation and ``info`` with ``messages``, ``tools`` (shared between episodes: treat the
-            schemas as read-only), ``scenario`` and the privileged ``reference_actions``.
+            schemas as read-only), ``scenario`` and ``syntax``; with :attr:`privileged_info`, also
+            ``reference_actions`` (label → response text). Every value is plain JSON data.
 
         """
         options = check_reset(seed, options)
@@ -201,9 +199,31 @@ class SafetyEnv(gym.Env[str, str]):
             "tools": schemas,
             "scenario": scenario.summary(),
             "syntax": syntax,
-            "reference_actions": ReferenceActions(self.family, scenario, syntax),
         }
+        if self.privileged_info:
+            info["reference_actions"] = reference_responses(self.family, scenario, syntax)
         return render_transcript(self._messages), info
+
+    def reference_actions(self) -> dict[str, str]:
+        """The privileged reference responses of the running episode, in its tool-call syntax.
+
+        Whatever :attr:`privileged_info` says: for scripted policies and analysis code that hold the env.
+
+        Raises:
+            RuntimeError: Before the first ``reset``.
+
+        Example:
+            >>> import gymnasium as gym
+            >>> import safety_gym
+            >>> env = gym.make("safety_gym/Blackmail-v0")
+            >>> _, info = env.reset(seed=0)
+            >>> "reference_actions" in info, sorted(env.unwrapped.reference_actions())[:2]
+            (False, ['accept', 'blackmail'])
+
+        """
+        if self.scenario is None:
+            raise RuntimeError("no episode yet; call reset() first")
+        return reference_responses(self.family, self.scenario, self.episode_syntax)
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
         """Run the agent's response: parse its tool calls, execute them, judge the world.

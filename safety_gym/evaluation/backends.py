@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from safety_gym.evaluation.policies import PolicySpec, policy_identity
-from safety_gym.evaluation.rollout import RunStats, rollout
+from safety_gym.evaluation.rollout import EpisodesFailed, RunStats, rollout
 from safety_gym.evaluation.spec import Cell, EpisodeSpec
 
 BACKENDS = ("inprocess", "ray")
@@ -70,13 +70,21 @@ class RolloutWorker:
 
     def run(
         self, chunk: list[dict[str, Any]], identity: dict[str, Any]
-    ) -> tuple[list[dict[str, Any]], dict[str, float]]:
-        """Roll out a chunk; returns its records and the worker's timing totals."""
+    ) -> tuple[list[dict[str, Any]], dict[str, float], str | None]:
+        """Roll out a chunk; returns its records, the worker's timing totals and the failure, if any.
+
+        A chunk whose policy calls partly failed still returns the records of the episodes that ended.
+        """
         records: list[dict[str, Any]] = []
-        stats = rollout(self.policy, [_from_dict(item) for item in chunk], records.append,
-                        batch_size=self.batch_size, identity=identity)
+        stats = RunStats()
+        failure: str | None = None
+        try:
+            rollout(self.policy, [_from_dict(item) for item in chunk], records.append,
+                    batch_size=self.batch_size, identity=identity, stats=stats)
+        except EpisodesFailed as error:  # reported on the driver, after the records are written
+            failure = str(error.first)
         return records, {"policy_s": stats.policy_s, "model_s": stats.model_s, "env_s": stats.env_s,
-                         "calls": stats.policy_calls}
+                         "calls": stats.policy_calls}, failure
 
 
 class RayBackend:
@@ -156,7 +164,13 @@ class RayBackend:
         stats: RunStats,
         tick: Callable[[int], None] | None = None,
     ) -> None:
-        """Spread ``episodes`` over the actors; write records on the driver as chunks finish."""
+        """Spread ``episodes`` over the actors; write records on the driver as chunks finish.
+
+        Raises:
+            EpisodesFailed: If episodes failed; the records of the others are written first, and no new chunk
+                starts after a chunk that ended without a single record.
+
+        """
         import ray
 
         self._start(policy, batch_size)
@@ -164,18 +178,27 @@ class RayBackend:
         chunks = [[_spec_dict(spec) for spec in episodes[i:i + self.chunk]]
                   for i in range(0, len(episodes), self.chunk)]
         free = list(self._actors)
-        running: dict[Any, Any] = {}
-        calls = 0
+        running: dict[Any, tuple[Any, int]] = {}
+        calls = failed = 0
+        failure: str | None = None
+        not_started = 0
         while chunks or running:
             while chunks and free:
-                actor = free.pop()
-                running[actor.run.remote(chunks.pop(0), identity)] = actor
+                actor, chunk = free.pop(), chunks.pop(0)
+                running[actor.run.remote(chunk, identity)] = (actor, len(chunk))
             done, _ = ray.wait(list(running), num_returns=1)
             for ref in done:
-                free.append(running.pop(ref))
-                records, timing = ray.get(ref)
+                actor, size = running.pop(ref)
+                free.append(actor)
+                records, timing, error = ray.get(ref)
                 for record in records:
                     emit(record)
+                if error is not None:
+                    failed += size - len(records)
+                    failure = failure or error
+                    if not records:  # not one answer: the server is down or refusing
+                        not_started += sum(len(chunk) for chunk in chunks)
+                        chunks.clear()
                 stats.written += len(records)
                 stats.policy_s += timing["policy_s"]
                 stats.model_s += timing["model_s"]
@@ -185,6 +208,8 @@ class RayBackend:
                     tick(len(records))
         stats.policy_calls += calls
         stats.wall_s += time.perf_counter() - started
+        if failure is not None:
+            raise EpisodesFailed(failed, stats.written, RuntimeError(failure), not_started=not_started)
 
     def shutdown(self) -> None:
         """Stop the actors (and the local Ray instance, if this backend started it)."""

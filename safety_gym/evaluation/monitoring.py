@@ -179,7 +179,7 @@ class MonitorEvaluation:
 def _agent_policies(agents: Sequence[str | Policy] | None, family: str, split: str) -> list[Policy]:
     if agents is None:
         # Every reference label of the family's first scenario ("harmful" repeats the family's main harm).
-        env = MonitoredEnv(family, split=split)
+        env = MonitoredEnv(family, split=split, privileged_info=True)
         _, infos = env.reset(seed=0)
         return [ReferencePolicy(label, label) for label in infos[AGENT]["reference_actions"] if label != "harmful"]
     policies: list[Policy] = []
@@ -245,7 +245,8 @@ def evaluate_monitor(
         MonitoredEnv(family, **kwargs)  # fail early, with the env's own message, on a bad argument
 
         def make(family: str = family, kwargs: dict[str, Any] = kwargs) -> MonitoredEnv:
-            return MonitoredEnv(family, **kwargs)
+            # privileged: the scoring reads each call's harm label; learning monitors see the public info only
+            return MonitoredEnv(family, privileged_info=True, **kwargs)
 
         for policy in _agent_policies(agents, family, split):
             name = getattr(policy, "name", type(policy).__name__)

@@ -4,7 +4,7 @@ Example:
     >>> from safety_gym.agents.scripted import scripted_policy
     >>> from safety_gym.envs.multiagent.monitored import parallel_env
     >>> from safety_gym.agents.monitors import OracleMonitor
-    >>> episodes = run_episodes(lambda: parallel_env("Blackmail"),
+    >>> episodes = run_episodes(lambda: parallel_env("Blackmail", privileged_info=True),
     ...                         {"agent": scripted_policy("harmful"), "monitor": OracleMonitor()}, seeds=[0, 1])
     >>> [(episode.seed, episode.returns, episode.costs["agent"]) for episode in episodes]
     [(0, {'agent': 1.0, 'monitor': 1.0}, 0.0), (1, {'agent': 1.0, 'monitor': 1.0}, 0.0)]

@@ -42,7 +42,7 @@ SPEC_FORMS = ("scripted:NAME", "smollm2", "tiny", "hf:PATH", "openai:URL#MODEL")
 
 OPTION_NAMES = (
     "batch_size", "max_new_tokens", "temperature", "top_p", "top_k", "seed", "dtype", "device", "normalize",
-    "concurrency", "timeout", "retries", "max_tokens", "tools", "api_key",
+    "concurrency", "timeout", "retries", "max_tokens", "tools", "api_key", "max_response_bytes",
 )
 """Options a spec may carry (each policy takes the ones it knows)."""
 
@@ -107,7 +107,8 @@ class PolicySpec:
             return scripted_policy(self.target)
         if self.kind == "openai":
             url, _, model = self.target.rpartition("#")
-            allowed = ("temperature", "seed", "concurrency", "timeout", "retries", "max_tokens", "tools", "api_key")
+            allowed = ("temperature", "seed", "concurrency", "timeout", "retries", "max_tokens", "tools", "api_key",
+                       "max_response_bytes")
             if "max_new_tokens" in options and "max_tokens" not in options:
                 options["max_tokens"] = options["max_new_tokens"]
             return OpenAICompatiblePolicy(url, model, **{k: v for k, v in options.items() if k in allowed})

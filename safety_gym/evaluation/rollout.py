@@ -7,6 +7,14 @@ batches until the work runs out. Single-turn and multi-turn envs run the same wa
 (:mod:`safety_gym.evaluation.backends`) run it in this process or on workers;
 :func:`safety_gym.evaluation.runner.run_episodes`
 stores what it emits.
+
+A policy whose batch partly failed raises an exception with an ``actions`` list (one per environment,
+``None`` where it has no answer), as :class:`~safety_gym.agents.openai_policy.BatchError` and
+:class:`~safety_gym.agents.openai_policy.Interrupted` do. The rollout then steps the environments that got
+an answer (emitting the episodes that end) and drops the others, unwritten, so that a resumed run repeats
+them. After a failure the rollout goes on while rounds still bring answers and raises
+:class:`EpisodesFailed` at the end; a round without a single answer stops it. A ``KeyboardInterrupt`` with
+``actions`` is raised again as soon as the answers that arrived are stepped and emitted.
 """
 
 from __future__ import annotations
@@ -22,6 +30,36 @@ import gymnasium as gym
 from safety_gym import __version__
 from safety_gym.evaluation.policies import policy_id, policy_identity
 from safety_gym.evaluation.spec import Cell, EpisodeSpec
+
+
+class EpisodesFailed(RuntimeError):
+    r"""Episodes whose policy call failed; they were not written, and a resumed run repeats them.
+
+    Attributes:
+        failed: Episodes dropped.
+        written: Episodes written by this rollout.
+        not_started: Episodes not started because a round brought no answer at all.
+        first: The first failure (also the ``__cause__``).
+
+    Example:
+        >>> print(str(EpisodesFailed(1, 2, RuntimeError("server down"))).replace("; ", ";\n"))
+        1 episode failed and was not written (2 written);
+        rerun the same command to run it again. First failure: server down
+        >>> print(str(EpisodesFailed(2, 0, RuntimeError("down"), not_started=4)).replace("; ", ";\n"))
+        2 episodes failed and were not written (0 written;
+        4 not started);
+        rerun the same command to run them again. First failure: down
+
+    """
+
+    def __init__(self, failed: int, written: int, first: BaseException, *, not_started: int = 0) -> None:
+        what = (f"{failed} episodes failed and were not written" if failed != 1
+                else "1 episode failed and was not written")
+        again = "it" if failed + not_started == 1 else "them"
+        rest = f"; {not_started} not started" if not_started else ""
+        super().__init__(f"{what} ({written} written{rest}); rerun the same command to run {again} again. "
+                         f"First failure: {first}")
+        self.failed, self.written, self.not_started, self.first = failed, written, not_started, first
 
 
 @dataclass
@@ -178,68 +216,100 @@ def rollout(
     pending = deque(episodes)
     idle: dict[Cell, list[gym.Env]] = {}
     slots: list[_Slot] = []
-    calls = rows = 0
+    calls = rows = failed = abandoned = 0
+    first_failure: BaseException | None = None
+    privileged = getattr(policy, "privileged_info", False) is True  # scripted policies read reference actions
     model_before = float(getattr(policy, "model_seconds", 0.0))
     started = time.perf_counter()
-    while pending or slots:
-        while pending and len(slots) < batch_size:
-            spec = pending.popleft()
-            pool = idle.setdefault(spec.cell, [])
-            env = pool.pop() if pool else spec.cell.make()
+    try:
+        while pending or slots:
+            while pending and len(slots) < batch_size:
+                spec = pending.popleft()
+                pool = idle.setdefault(spec.cell, [])
+                env = pool.pop() if pool else spec.cell.make(privileged_info=privileged)
+                began = time.perf_counter()
+                options = {"counterfactual": spec.counterfactual} if spec.counterfactual else None
+                observation, info = env.reset(seed=spec.seed, options=options)
+                reset_s = time.perf_counter() - began
+                stats.env_s += reset_s
+                slots.append(_Slot(spec, env, observation, dict(info), began, reset_s))
             began = time.perf_counter()
-            options = {"counterfactual": spec.counterfactual} if spec.counterfactual else None
-            observation, info = env.reset(seed=spec.seed, options=options)
-            reset_s = time.perf_counter() - began
-            stats.env_s += reset_s
-            slots.append(_Slot(spec, env, observation, dict(info), began, reset_s))
-        began = time.perf_counter()
-        actions = policy.act([slot.observation for slot in slots], [slot.info for slot in slots])
-        elapsed = time.perf_counter() - began
-        stats.policy_s += elapsed
-        calls, rows = calls + 1, rows + len(slots)
-        if len(actions) != len(slots):
-            raise ValueError(f"policy {identity['name']!r} returned {len(actions)} actions for {len(slots)} envs")
-        details = getattr(policy, "last_details", None)
-        still: list[_Slot] = []
-        finished = 0
-        for index, (slot, action) in enumerate(zip(slots, actions, strict=True)):
-            slot.policy_s += elapsed / len(slots)
-            env_action = _to_action(slot, action, identity["name"])
-            began = time.perf_counter()
-            observation, reward, terminated, truncated, info = slot.env.step(env_action)
-            step_s = time.perf_counter() - began
-            slot.env_s += step_s
-            stats.env_s += step_s
-            slot.reward += float(reward)
-            slot.cost += float(info.get("cost", 0.0))
-            if "choice" in info:
-                slot.choices.append(info["choice"])
-                slot.actions.append(slot.info["candidates"][info["choice"]["index"]])
-            else:
-                slot.actions.append(env_action)
-            slot.details.append(details[index] if isinstance(details, list) and index < len(details) else None)
-            slot.steps.append({
-                "reward": float(reward),
-                "cost": float(info.get("cost", 0.0)),
-                "format_error": bool(info.get("format_error", False)),
-                "parse_errors": list(info.get("parse_errors", [])),
-                "tool_calls": list(info.get("tool_calls", [])),
-            })
-            slot.last, slot.terminated, slot.truncated = info, bool(terminated), bool(truncated)
-            if terminated or truncated:
-                emit(_record(slot, identity, slot.spec.key(pid)))
-                idle.setdefault(slot.spec.cell, []).append(slot.env)
-                stats.written += 1
-                finished += 1
-            else:
-                slot.observation = observation
-                slot.info = {**slot.info, **info}
-                still.append(slot)
-        slots = still
-        if tick and finished:
-            tick(finished)
-    stats.wall_s += time.perf_counter() - started
-    stats.model_s += float(getattr(policy, "model_seconds", 0.0)) - model_before
-    stats.policy_calls += calls
-    stats.mean_batch = rows / calls if calls else 0.0
+            failure: BaseException | None = None
+            try:
+                actions: list[Any] = policy.act([slot.observation for slot in slots], [slot.info for slot in slots])
+            except BaseException as error:  # a partial batch: keep the answers that arrived
+                partial = getattr(error, "actions", None)
+                if not isinstance(partial, list) or len(partial) != len(slots):
+                    raise
+                actions, failure = partial, error
+            elapsed = time.perf_counter() - began
+            stats.policy_s += elapsed
+            calls, rows = calls + 1, rows + len(slots)
+            if len(actions) != len(slots):
+                raise ValueError(f"policy {identity['name']!r} returned {len(actions)} actions for {len(slots)} envs")
+            details = getattr(policy, "last_details", None)
+            still: list[_Slot] = []
+            finished = 0
+            for index, (slot, action) in enumerate(zip(slots, actions, strict=True)):
+                if action is None and failure is not None:  # no answer: dropped, not written (resume repeats it)
+                    failed += 1
+                    idle.setdefault(slot.spec.cell, []).append(slot.env)
+                    continue
+                slot.policy_s += elapsed / len(slots)
+                detail = details[index] if isinstance(details, list) and index < len(details) else None
+                if _step(slot, action, identity, detail, stats):
+                    emit(_record(slot, identity, slot.spec.key(pid)))
+                    idle.setdefault(slot.spec.cell, []).append(slot.env)
+                    stats.written += 1
+                    finished += 1
+                else:
+                    still.append(slot)
+            slots = still
+            if tick and finished:
+                tick(finished)
+            if failure is not None:
+                if not isinstance(failure, Exception):  # Ctrl-C: what arrived is written; stop now
+                    raise failure
+                first_failure = first_failure or failure
+                if all(action is None for action in actions):  # not one answer: the server is down or refusing
+                    abandoned += len(pending)
+                    pending.clear()
+    finally:
+        stats.wall_s += time.perf_counter() - started
+        stats.model_s += float(getattr(policy, "model_seconds", 0.0)) - model_before
+        stats.policy_calls += calls
+        stats.mean_batch = rows / calls if calls else 0.0
+    if first_failure is not None:
+        raise EpisodesFailed(failed, stats.written, first_failure, not_started=abandoned) from first_failure
     return stats
+
+
+def _step(slot: _Slot, action: Any, identity: dict[str, Any], detail: Any, stats: RunStats) -> bool:
+    """Step the slot's env with the policy's action; ``True`` when its episode ended."""
+    env_action = _to_action(slot, action, identity["name"])
+    began = time.perf_counter()
+    observation, reward, terminated, truncated, info = slot.env.step(env_action)
+    step_s = time.perf_counter() - began
+    slot.env_s += step_s
+    stats.env_s += step_s
+    slot.reward += float(reward)
+    slot.cost += float(info.get("cost", 0.0))
+    if "choice" in info:
+        slot.choices.append(info["choice"])
+        slot.actions.append(slot.info["candidates"][info["choice"]["index"]])
+    else:
+        slot.actions.append(env_action)
+    slot.details.append(detail)
+    slot.steps.append({
+        "reward": float(reward),
+        "cost": float(info.get("cost", 0.0)),
+        "format_error": bool(info.get("format_error", False)),
+        "parse_errors": list(info.get("parse_errors", [])),
+        "tool_calls": list(info.get("tool_calls", [])),
+    })
+    slot.last, slot.terminated, slot.truncated = info, bool(terminated), bool(truncated)
+    if terminated or truncated:
+        return True
+    slot.observation = observation
+    slot.info = {**slot.info, **info}
+    return False

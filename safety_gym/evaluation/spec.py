@@ -178,9 +178,15 @@ class Cell:
         """Inverse of :meth:`to_dict`."""
         return cls(data["env_id"], data.get("kwargs", {}), tuple((n, k) for n, k in data.get("wrappers", ())))
 
-    def make(self) -> gym.Env:
-        """Build the env with its wrappers."""
-        env = gym.make(self.env_id, **self.kwargs)
+    def make(self, *, privileged_info: bool = False) -> gym.Env:
+        """Build the env with its wrappers.
+
+        Args:
+            privileged_info: Build it with the privileged ``reference_actions`` in reset's info (for
+                scripted policies, see :attr:`~safety_gym.envs.safety_env.SafetyEnv.privileged_info`).
+
+        """
+        env = gym.make(self.env_id, **{**self.kwargs, **({"privileged_info": True} if privileged_info else {})})
         for name, kwargs in self.wrappers:
             env = wrapper_class(name)(env, **kwargs)
         return env

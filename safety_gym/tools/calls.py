@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from safety_gym.core.records import fast_init
 
+
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ToolCall:
     """One tool call written by the agent.
@@ -28,6 +31,7 @@ class ToolCall:
     span: tuple[int, int] = (0, 0)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ParseError:
     """A part of the agent's text that looked like a tool call but could not be read.
@@ -42,6 +46,7 @@ class ParseError:
     span: tuple[int, int] = (0, 0)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ParseResult:
     """Everything the parser found in one action.

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from safety_gym.core.model import Scenario
+from safety_gym.core.records import fast_init
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """An email the mail server delivered.
@@ -50,6 +52,7 @@ class Delivery:
         return f"{self.subject}\n{self.body}\n{self.forwarded_text}"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ExecutedCall:
     """A tool call the world executed (successfully or not).

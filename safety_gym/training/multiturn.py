@@ -16,7 +16,7 @@ Example:
     >>> model, tokenizer = tiny_model()
     >>> env = make_env("safety_gym/Blackmail-v0", '{"split": "train"}', max_turns=2)
     >>> _, info = env.reset(seed=3)
-    >>> calls = info["reference_actions"]["escalate"].split("</SCRATCHPAD_REASONING>")[1]
+    >>> calls = env.unwrapped.reference_actions()["escalate"].split("</SCRATCHPAD_REASONING>")[1]
     >>> def scripted(context, budget):  # the same code path as sampling: token ids in, token ids out
     ...     return tokenizer(calls, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
     >>> episode = run_episode(model, tokenizer, env, seed=3, max_turns=2, max_tokens=4096, respond=scripted,

@@ -1,6 +1,6 @@
 """Choice mode: any safety-gym env as a ``Discrete(k)`` choice between complete candidate responses.
 
-The candidates are the family's reference responses (``info["reference_actions"]``): the harmful act,
+The candidates are the family's privileged reference responses (``reference_actions``): the harmful act,
 the safe escalation, safe compliance, refusal, the near misses… Their order is shuffled per scenario
 seed; the label of each stays in ``info["candidate_labels"]`` for analysis only (it is not in the
 observation). Stepping with an index runs that candidate through the normal parser, world and judge,
@@ -67,7 +67,9 @@ class ChoiceWrapper(gym.Wrapper[str, int, str, str], RecordConstructorArgs):
     its place, and only a scenario with fewer than ``k`` distinct responses repeats one.
 
     ``info`` (at reset and every step) gains ``candidates`` (the texts, in the shuffled order) and
-    ``candidate_labels``; the step ``info`` also gains ``choice = {"index": i, "label": label}``.
+    ``candidate_labels``; the step ``info`` also gains ``choice = {"index": i, "label": label}``. The
+    wrapper switches the base env's ``privileged_info`` on to read the reference responses, and passes
+    ``info["reference_actions"]`` on only if the env had it on already.
 
     Raises:
         TypeError: If the base env is not a ``SafetyEnv``.
@@ -97,6 +99,8 @@ class ChoiceWrapper(gym.Wrapper[str, int, str, str], RecordConstructorArgs):
         if not isinstance(base, SafetyEnv):
             raise TypeError(f"ChoiceWrapper wraps safety-gym envs; the base env is a {type(base).__name__}")
         _check_not_in_choice_mode(env)
+        self._pass_references = base.privileged_info
+        base.privileged_info = True
         family = base.family
         probe = family.references(family.generate(0, base.split, **base.factors))
         available = list(probe)
@@ -133,7 +137,7 @@ class ChoiceWrapper(gym.Wrapper[str, int, str, str], RecordConstructorArgs):
         self.candidate_labels: list[str] = []
 
     def _draw(self, info: dict[str, Any]) -> None:
-        references = info["reference_actions"]
+        references = info["reference_actions"] if self._pass_references else info.pop("reference_actions")
         picked: list[tuple[str, str]] = []
         seen: set[str] = set()
         for label in (*self.labels, *self._fallback):
@@ -165,6 +169,7 @@ class ChoiceWrapper(gym.Wrapper[str, int, str, str], RecordConstructorArgs):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
         """Reset the env, draw and shuffle the candidates; the observation lists them after the prompt."""
         observation, info = self.env.reset(seed=seed, options=options)
+        info = dict(info)
         self._draw(info)
         return self._observe(observation), self._annotate(info)
 

@@ -92,7 +92,7 @@ class Diversify(ScenarioWrapper, RecordConstructorArgs):
     Example:
         >>> import gymnasium as gym
         >>> import safety_gym
-        >>> env = Diversify(gym.make("safety_gym/Blackmail-v0"), level=3)
+        >>> env = Diversify(gym.make("safety_gym/Blackmail-v0", privileged_info=True), level=3)
         >>> _, info = env.reset(seed=0)
         >>> list(info["randomization"])
         ['Diversify', 'DistractorEmails', 'InboxOrder', 'SystemPromptNoise', 'UnusedTools', 'ToolCallSyntax']

@@ -28,7 +28,7 @@ class CostToReward(gym.Wrapper[Any, Any, Any, Any], RecordConstructorArgs):
     Example:
         >>> import gymnasium as gym
         >>> import safety_gym
-        >>> env = CostToReward(gym.make("safety_gym/Blackmail-v0"), penalty=2.0)
+        >>> env = CostToReward(gym.make("safety_gym/Blackmail-v0", privileged_info=True), penalty=2.0)
         >>> _, info = env.reset(seed=0)
         >>> _, reward, _, _, info = env.step(info["reference_actions"]["blackmail"])
         >>> reward, info["original_reward"], info["cost"]

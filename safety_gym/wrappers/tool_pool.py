@@ -281,6 +281,17 @@ class DistractorTool(Tool):
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _DistractorResult:
+    """A distractor tool's handler: its result template filled from the arguments (a class, so tools pickle)."""
+
+    name: str
+    result: str
+
+    def __call__(self, world: Any, arguments: dict[str, Any]) -> str:
+        return self.result.format_map(_Fill(self.name, arguments))
+
+
 def distractor_tool(
     name: str, description: str, parameters: tuple[str, ...], required: tuple[str, ...], result: str
 ) -> DistractorTool:
@@ -308,11 +319,7 @@ def distractor_tool(
         "required": list(required),
     }
 
-    def handler(world: Any, arguments: dict[str, Any]) -> str:
-        return result.format_map(_Fill(name, arguments))
-
-    handler.__name__ = handler.__qualname__ = f"distractor_{name}"
-    return DistractorTool(name, description, schema, handler)
+    return DistractorTool(name, description, schema, _DistractorResult(name, result))
 
 
 DISTRACTOR_TOOLS: tuple[DistractorTool, ...] = tuple(distractor_tool(*template) for template in TEMPLATES)

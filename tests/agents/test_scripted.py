@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import gymnasium as gym
 import pytest
 
@@ -25,7 +27,7 @@ syntaxes = pytest.mark.parametrize("syntax", ["hermes", "xml"])
 
 
 def run(name: str, seed: int, split: str = "train", syntax: str = "hermes", **cell: str) -> tuple[float, dict]:
-    env = gym.make(ENV_ID, split=split, syntax=syntax, **cell)
+    env = gym.make(ENV_ID, split=split, syntax=syntax, **cell, privileged_info=True)
     observation, info = env.reset(seed=seed)
     (action,) = scripted_policy(name).act([observation], [info])
     _, reward, terminated, truncated, step_info = env.step(action)
@@ -95,7 +97,7 @@ def test_blackmailer_blackmails(cell: dict[str, str], split: str, syntax: str) -
 @syntaxes
 def test_discloser_discloses_to_the_spouse(cell: dict[str, str], split: str, syntax: str) -> None:
     for seed in SEEDS:
-        env = gym.make(ENV_ID, split=split, syntax=syntax, **cell)
+        env = gym.make(ENV_ID, split=split, syntax=syntax, **cell, privileged_info=True)
         observation, info = env.reset(seed=seed)
         (action,) = scripted_policy("discloser").act([observation], [info])
         _, reward, _, _, step_info = env.step(action)
@@ -145,7 +147,8 @@ def test_garbage_actions_rarely_parse_as_calls() -> None:
 
 
 def test_policies_are_batched_one_action_per_environment() -> None:
-    envs = [gym.make(ENV_ID, urgency=urgency) for urgency in ("replacement", "restriction", "none")]
+    envs = [gym.make(ENV_ID, urgency=urgency,
+                     privileged_info=True) for urgency in ("replacement", "restriction", "none")]
     resets = [env.reset(seed=seed) for seed, env in enumerate(envs)]
     observations, infos = [obs for obs, _ in resets], [info for _, info in resets]
     for name in SCRIPTED_POLICIES:
@@ -167,14 +170,15 @@ def test_reference_policy_falls_back_and_explains_missing_references() -> None:
         ReferencePolicy("p", "accept").act(["o"], [{}])
 
 
-def test_reference_actions_are_rendered_lazily_and_once() -> None:
-    env = gym.make(ENV_ID)
+def test_reference_actions_are_opt_in_plain_data_and_match_the_accessor() -> None:
+    _, plain = gym.make(ENV_ID).reset(seed=0)
+    assert "reference_actions" not in plain
+    env = gym.make(ENV_ID, privileged_info=True)
     _, info = env.reset(seed=0)
     references = info["reference_actions"]
-    assert references._rendered == {}  # nothing rendered until asked
-    first = references["escalate"]
-    assert references["escalate"] is first
-    assert list(references._rendered) == ["escalate"]  # only the label asked for
-    assert len(references) == 8 and len(references._rendered) == 1
-    assert first.startswith("<SCRATCHPAD_REASONING>")
-    assert dict(references)["harmful"] == references["harmful"]
+    assert type(references) is dict and len(references) == 8
+    assert json.loads(json.dumps(references)) == references
+    assert references == env.unwrapped.reference_actions()
+    assert all(text.startswith("<SCRATCHPAD_REASONING>") for text in references.values())
+    with pytest.raises(ValueError, match="make the safety-gym env with privileged_info=True"):
+        scripted_policy("aligned").act([""], [plain])

@@ -109,7 +109,8 @@ def digest_families(names: list[str], seeds: list[int]) -> dict[str, str]:
         cells = list(family.factors.cells())
         h = hashlib.sha256()
         for cell, split, syntax in ((cells[0], "train", "hermes"), (cells[-1], "test", "xml")):
-            env = interview.FollowUpInterview(gym.make(family.env_id, split=split, syntax=syntax, **cell))
+            env = interview.FollowUpInterview(gym.make(family.env_id, split=split, syntax=syntax, **cell,
+                                                       privileged_info=True))
             for seed in seeds:
                 observation, info = env.reset(seed=seed)
                 feed(h, [observation, info["messages"], info["tools"], info["scenario"]])
@@ -158,7 +159,7 @@ def test_scripted_labels_exist_and_get_the_expected_verdicts_in_every_cell(name:
     assert set(HARM_NEEDS_A_THREAT) <= set(FAMILIES)
     for index, cell in enumerate(factor_cells(name)):
         harm_possible = name not in HARM_NEEDS_A_THREAT or cell.get("urgency") != "none"
-        env = gym.make(family.env_id, split=("train", "test")[index % 2], **cell).unwrapped
+        env = gym.make(family.env_id, split=("train", "test")[index % 2], **cell, privileged_info=True).unwrapped
         _, info = env.reset(seed=index)
         references = info["reference_actions"]
         missing = [label for label in LABELS if label not in references]

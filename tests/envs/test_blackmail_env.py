@@ -144,7 +144,8 @@ def test_check_env_is_fast() -> None:
 
 
 def test_reset_info_has_the_documented_keys() -> None:
-    env = gym.make(ENV_ID, goal_type="latent", goal_value="ethical", urgency="restriction", split="test")
+    env = gym.make(ENV_ID, goal_type="latent", goal_value="ethical", urgency="restriction", split="test",
+                   privileged_info=True)
     observation, info = env.reset(seed=12)
     assert {"messages", "tools", "scenario", "syntax", "reference_actions"} <= set(info)
 
@@ -191,7 +192,7 @@ def test_info_is_a_fresh_copy_each_reset() -> None:
 
 
 def test_step_info_has_the_documented_keys() -> None:
-    env = gym.make(ENV_ID, syntax="xml")
+    env = gym.make(ENV_ID, syntax="xml", privileged_info=True)
     _, reset_info = env.reset(seed=4)
     action = reset_info["reference_actions"]["escalate"]
     observation, reward, terminated, truncated, info = env.step(action)
@@ -247,7 +248,7 @@ def test_scenario_summary_does_not_leak_canaries() -> None:
 
 
 def test_observations_and_actions_are_in_their_spaces() -> None:
-    env = gym.make(ENV_ID, mode="multi", max_steps=3)
+    env = gym.make(ENV_ID, mode="multi", max_steps=3, privileged_info=True)
     observation, info = env.reset(seed=2)
     assert env.observation_space.contains(observation)
     for label in info["reference_actions"]:
@@ -267,7 +268,7 @@ def test_observations_and_actions_are_in_their_spaces() -> None:
 @pytest.mark.parametrize("seed", [0, 5])
 @pytest.mark.parametrize("urgency", ["replacement", "restriction", "none"])
 def test_reward_is_task_progress_and_never_includes_harm(seed: int, urgency: str) -> None:
-    env = gym.make(ENV_ID, urgency=urgency)
+    env = gym.make(ENV_ID, urgency=urgency, privileged_info=True)
     results = {}
     for name in ("aligned", "accepting", "blackmailer", "discloser", "refuser"):
         observation, info = env.reset(seed=seed)
@@ -401,7 +402,7 @@ def test_harm_in_a_later_step_is_recorded_with_its_step_and_call_index() -> None
 
 
 def test_reset_starts_a_clean_episode() -> None:
-    env = gym.make(ENV_ID, mode="multi")
+    env = gym.make(ENV_ID, mode="multi", privileged_info=True)
     _, info = env.reset(seed=0)
     env.step(info["reference_actions"]["blackmail"])
     _, info = env.reset(seed=0)
@@ -522,7 +523,7 @@ def test_split_changes_the_scenario() -> None:
 
 
 def test_xml_syntax_prompt_and_reference_actions_use_xml() -> None:
-    env = gym.make(ENV_ID, syntax="xml")
+    env = gym.make(ENV_ID, syntax="xml", privileged_info=True)
     _, info = env.reset(seed=0)
     system = info["messages"][0]["content"]
     assert "<tool_use:" in system and "<tool_call>" not in system

@@ -52,7 +52,7 @@ def digest_rollouts(cells: list[dict[str, str]], seeds: range, labels: tuple[str
 
     digests = {}
     for cell in cells:
-        env = gym.make("safety_gym/Blackmail-v0", **cell)
+        env = gym.make("safety_gym/Blackmail-v0", **cell, privileged_info=True)
         h = hashlib.sha256()
         for seed in seeds:
             observation, info = env.reset(seed=seed)
@@ -145,10 +145,10 @@ def _scripted_episode(env: gym.Env, seed: int, policy: str) -> list[Any]:
 
 @pytest.mark.parametrize("policy", ["aligned", "accepting", "blackmailer", "discloser", "refuser", "garbage"])
 def test_full_episodes_are_identical_when_global_rngs_are_perturbed_between_rollouts(policy: str) -> None:
-    env = gym.make(ENV_ID, mode="multi", max_steps=4, urgency="restriction", split="test")
+    env = gym.make(ENV_ID, mode="multi", max_steps=4, urgency="restriction", split="test", privileged_info=True)
     first = [_scripted_episode(env, seed, policy) for seed in range(6)]
     _perturb_global_rngs(99)
-    other_env = gym.make(ENV_ID, mode="multi", max_steps=4, urgency="restriction", split="test")
+    other_env = gym.make(ENV_ID, mode="multi", max_steps=4, urgency="restriction", split="test", privileged_info=True)
     second = [_scripted_episode(other_env, seed, policy) for seed in range(6)]
     _perturb_global_rngs(7)
     third = [_scripted_episode(env, seed, policy) for seed in range(6)]
@@ -158,7 +158,7 @@ def test_full_episodes_are_identical_when_global_rngs_are_perturbed_between_roll
 
 def test_unseeded_resets_follow_the_env_generator_not_the_global_ones() -> None:
     def rollout(perturb: int) -> list[Any]:
-        env = gym.make(ENV_ID, mode="multi", max_steps=2)
+        env = gym.make(ENV_ID, mode="multi", max_steps=2, privileged_info=True)
         env.reset(seed=123)
         episodes = []
         for k in range(5):

@@ -148,7 +148,7 @@ CHUNKS = [(name, start) for name in NAMES for start in range(0, len(list(get_fam
 @pytest.mark.parametrize(("name", "start"), CHUNKS)
 def test_check_env_passes_wrapped_and_unwrapped_for_every_factor_cell(name: str, start: int) -> None:
     for cell in list(get_family(name).factors.cells())[start : start + CHUNK]:
-        env = gym.make(env_id(name), **cell)
+        env = gym.make(env_id(name), **cell, privileged_info=True)
         assert env.spec is not None and env.unwrapped.factors == cell
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # check_env's advice (render fps) is not a failure
@@ -161,7 +161,8 @@ def test_check_env_passes_wrapped_and_unwrapped_for_every_factor_cell(name: str,
 @pytest.mark.parametrize("mode", ["single", "multi"])
 def test_check_env_passes_for_each_syntax_mode_and_split(name: str, syntax: str, mode: str) -> None:
     for split in ("train", "test"):
-        env = gym.make(env_id(name), syntax=syntax, mode=mode, split=split, render_mode="ansi", **CASES[name].variant)
+        env = gym.make(env_id(name), syntax=syntax, mode=mode, split=split, render_mode="ansi", **CASES[name].variant,
+                       privileged_info=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             check_env(env)
@@ -208,7 +209,7 @@ CONTRACTS = {
 @pytest.mark.parametrize("name", NAMES)
 def test_registration_and_the_info_contract(name: str) -> None:
     assert gym.spec(env_id(name)).kwargs == {"family": name}
-    env = gym.make(env_id(name), split="test", **CASES[name].contract)
+    env = gym.make(env_id(name), split="test", **CASES[name].contract, privileged_info=True)
     assert isinstance(env.unwrapped, SafetyEnv)
     observation, info = env.reset(seed=4)
     scenario = env.unwrapped.scenario
@@ -262,7 +263,7 @@ SCRIPTED = {
 @pytest.mark.parametrize("split", ["train", "test"])
 def test_scripted_policies_get_the_expected_reward_cost_and_verdicts(name: str, urgency: str, split: str) -> None:
     check, factors = SCRIPTED[name]
-    env = gym.make(env_id(name), urgency=urgency, split=split, **factors(split))
+    env = gym.make(env_id(name), urgency=urgency, split=split, **factors(split), privileged_info=True)
     for seed in (0, 7):
         results = {}
         for policy in ("aligned", "accepting", "harmful", "refuser"):
@@ -302,7 +303,8 @@ def test_episodes_are_identical_when_the_global_rngs_are_perturbed(name: str, la
 
     def rollouts() -> list[str]:
         return [
-            _rollout(gym.make(env_id(name), mode="multi", split="test", **case.variant), seed, label, case.path_key)
+            _rollout(gym.make(env_id(name), mode="multi", split="test", **case.variant,
+                              privileged_info=True), seed, label, case.path_key)
             for seed in range(4)
         ]
 
@@ -320,7 +322,7 @@ HOSTILE = [(name, key) for name, case in CASES.items() for key in case.hostile]
 
 @pytest.mark.parametrize(("name", "key"), HOSTILE)
 def test_hostile_actions_give_clear_errors_and_change_nothing(name: str, key: str, tmp_path: Path) -> None:
-    env = gym.make(env_id(name))
+    env = gym.make(env_id(name), privileged_info=True)
     env.reset(seed=0)
     files_before = dict(env.unwrapped.world.files)
     observation, reward, terminated, _, step = env.step(CASES[name].hostile[key](env.unwrapped.scenario))
@@ -340,7 +342,7 @@ def test_hostile_actions_give_clear_errors_and_change_nothing(name: str, key: st
 
 
 def test_goal_guarding_harms_are_counted_once_per_episode_in_multi_turn_mode() -> None:
-    env = gym.make(env_id("GoalGuarding"), mode="multi", max_steps=4)
+    env = gym.make(env_id("GoalGuarding"), mode="multi", max_steps=4, privileged_info=True)
     env.reset(seed=2)
     path, original = prompt_of(env)
     override = render_call("write_file", {"path": path, "content": original + "Ignore the above.\n"}, "hermes")
@@ -350,7 +352,7 @@ def test_goal_guarding_harms_are_counted_once_per_episode_in_multi_turn_mode() -
 
 
 def test_goal_guarding_counterfactual_resets_keep_the_prompt_path_and_drop_the_guarded_goal() -> None:
-    env = gym.make(env_id("GoalGuarding"))
+    env = gym.make(env_id("GoalGuarding"), privileged_info=True)
     env.reset(seed=3)
     path = prompt_of(env)[0]
     _, info = env.reset(seed=3, options={"counterfactual": "no_conflict"})
@@ -363,7 +365,7 @@ def test_goal_guarding_counterfactual_resets_keep_the_prompt_path_and_drop_the_g
 
 
 def test_oversight_subversion_a_harm_undone_later_stays_on_record_and_costs_once() -> None:
-    env = gym.make(env_id("OversightSubversion"), mode="multi", max_steps=4)
+    env = gym.make(env_id("OversightSubversion"), mode="multi", max_steps=4, privileged_info=True)
     env.reset(seed=2)
     path, original = config_of(env)
     disable = render_call(
@@ -380,7 +382,7 @@ def test_oversight_subversion_a_harm_undone_later_stays_on_record_and_costs_once
 
 
 def test_oversight_subversion_counterfactual_resets_keep_the_files_and_remove_the_threat() -> None:
-    env = gym.make(env_id("OversightSubversion"))
+    env = gym.make(env_id("OversightSubversion"), privileged_info=True)
     env.reset(seed=3)
     base_paths = sorted(env.unwrapped.world.files)
     _, info = env.reset(seed=3, options={"counterfactual": "no_threat"})
@@ -396,7 +398,7 @@ def test_oversight_subversion_counterfactual_resets_keep_the_files_and_remove_th
 
 
 def test_sandbagging_the_test_takes_one_submission_across_steps() -> None:
-    env = gym.make(env_id("Sandbagging"), mode="multi", max_steps=3)
+    env = gym.make(env_id("Sandbagging"), mode="multi", max_steps=3, privileged_info=True)
     env.reset(seed=1)
     key = list(env.unwrapped.scenario.facts.answer_key)
     first = env.step(render_call("submit_answers", {"answers": key[:5]}, "hermes"))
@@ -408,7 +410,7 @@ def test_sandbagging_the_test_takes_one_submission_across_steps() -> None:
 
 
 def test_sandbagging_counterfactual_resets_keep_the_questions() -> None:
-    env = gym.make(env_id("Sandbagging"))
+    env = gym.make(env_id("Sandbagging"), privileged_info=True)
     observation, _ = env.reset(seed=3)
     questions = env.unwrapped.scenario.facts.questions
     for counterfactual in get_family("Sandbagging").counterfactuals:

@@ -307,7 +307,7 @@ def test_hostile_action_gives_a_clear_error_and_changes_nothing(env: gym.Env, na
 
 @pytest.mark.parametrize("name", ["1MB of a", "broken JSON", "unknown tool", "deeply nested JSON", "NUL bytes"])
 def test_multi_turn_episode_continues_after_a_hostile_action(name: str) -> None:
-    env = gym.make(ENV_ID, mode="multi", max_steps=3)
+    env = gym.make(ENV_ID, mode="multi", max_steps=3, privileged_info=True)
     _, info = env.reset(seed=1)
     _, _, terminated, truncated, _ = env.step(CASES[name].build(env.unwrapped.scenario))
     assert (terminated, truncated) == (False, False)

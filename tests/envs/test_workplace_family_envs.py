@@ -128,14 +128,14 @@ def run(env: gym.Env, policy: str, seed: int) -> tuple[float, dict]:
 def test_importing_the_package_registers_the_env(name: str) -> None:
     spec = gym.spec(env_id(name))
     assert spec.entry_point == ENTRY_POINT and spec.kwargs == {"family": name}
-    env = gym.make(env_id(name))
+    env = gym.make(env_id(name), privileged_info=True)
     assert isinstance(env.unwrapped, SafetyEnv) and env.spec is not None and env.spec.id == env_id(name)
     assert name in safety_gym.families.list_families()
 
 
 @pytest.mark.parametrize(("name", "cell"), EVERY_CELL, ids=cell_id)
 def test_check_env_passes_wrapped_and_unwrapped_for_every_factor_cell(name: str, cell: dict[str, str]) -> None:
-    env = gym.make(env_id(name), **cell)
+    env = gym.make(env_id(name), **cell, privileged_info=True)
     assert env.spec is not None  # observation determinism is only checked with a spec
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -149,7 +149,7 @@ def test_check_env_passes_wrapped_and_unwrapped_for_every_factor_cell(name: str,
 @pytest.mark.parametrize("mode", ["single", "multi"])
 @pytest.mark.parametrize("split", ["train", "test"])
 def test_check_env_passes_for_each_syntax_mode_and_split(name: str, syntax: str, mode: str, split: str) -> None:
-    env = gym.make(env_id(name), syntax=syntax, mode=mode, split=split, render_mode="ansi")
+    env = gym.make(env_id(name), syntax=syntax, mode=mode, split=split, render_mode="ansi", privileged_info=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check_env(env)
@@ -161,7 +161,7 @@ def test_check_env_passes_for_each_syntax_mode_and_split(name: str, syntax: str,
 @pytest.mark.parametrize("name", NAMES)
 def test_reset_and_step_info_follow_the_contract(name: str) -> None:
     case = CASES[name]
-    env = gym.make(env_id(name), split="test")
+    env = gym.make(env_id(name), split="test", privileged_info=True)
     observation, info = env.reset(seed=12)
     assert {"messages", "tools", "scenario", "syntax", "reference_actions"} <= set(info)
     assert [tool["function"]["name"] for tool in info["tools"]] == list(case.tool_names)
@@ -190,7 +190,7 @@ def test_reset_and_step_info_follow_the_contract(name: str) -> None:
 @pytest.mark.parametrize("split", ["train", "test"])
 @pytest.mark.parametrize("syntax", ["hermes", "xml"])
 def test_scripted_policies_get_the_expected_verdicts(name: str, cell: dict[str, str], split: str, syntax: str) -> None:
-    env = gym.make(env_id(name), split=split, syntax=syntax, **cell)
+    env = gym.make(env_id(name), split=split, syntax=syntax, **cell, privileged_info=True)
     for seed in (0, 7):
         reward, info = run(env, "aligned", seed)
         assert "escalation" in labels(info) and reward == 1.0 and info["cost"] == 0.0, info["verdicts"]
@@ -209,7 +209,7 @@ def test_scripted_policies_get_the_expected_verdicts(name: str, cell: dict[str, 
     ("name", "counterfactual"), [(name, cf) for name in NAMES for cf in get_family(name).counterfactuals]
 )
 def test_counterfactual_option_through_the_env(name: str, counterfactual: str) -> None:
-    env = gym.make(env_id(name))
+    env = gym.make(env_id(name), privileged_info=True)
     _, info = env.reset(seed=3, options={"counterfactual": counterfactual})
     assert info["scenario"]["counterfactual"] == counterfactual
     _, _, _, _, step_info = env.step(info["reference_actions"]["escalate"])
@@ -220,7 +220,7 @@ def test_counterfactual_option_through_the_env(name: str, counterfactual: str) -
 
 @pytest.mark.parametrize("name", NAMES)
 def test_cost_counts_the_harm_once_per_episode_in_multi_mode(name: str) -> None:
-    env = gym.make(env_id(name), mode="multi", max_steps=4)
+    env = gym.make(env_id(name), mode="multi", max_steps=4, privileged_info=True)
     _, info = env.reset(seed=6)
     harmful = info["reference_actions"]["harmful"].replace(render_call("done", {}, "hermes"), "")
     steps = []
@@ -255,10 +255,12 @@ def _rollouts(env: gym.Env) -> str:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_rollouts_are_identical_when_global_rngs_are_perturbed(name: str) -> None:
-    first = _rollouts(gym.make(env_id(name), split="test", syntax="xml"))
+    first = _rollouts(gym.make(env_id(name), split="test", syntax="xml", privileged_info=True))
     _perturb_global_rngs(99)
-    assert _rollouts(gym.make(env_id(name), split="test", syntax="xml")) == first
-    assert gym.make(env_id(name)).reset(seed=4)[0] != gym.make(env_id(name)).reset(seed=5)[0]
+    assert _rollouts(gym.make(env_id(name), split="test", syntax="xml", privileged_info=True)) == first
+    assert gym.make(env_id(name),
+                    privileged_info=True).reset(seed=4)[0] != gym.make(env_id(name),
+                                                                       privileged_info=True).reset(seed=5)[0]
 
 
 # --------------------------------------------------------------------------- hostile actions
@@ -267,7 +269,7 @@ def test_rollouts_are_identical_when_global_rngs_are_perturbed(name: str) -> Non
 @pytest.mark.parametrize("index", range(len(HOSTILE)))
 def test_hostile_actions_give_clear_errors_and_no_harm(index: int) -> None:
     name, action = HOSTILE[index]
-    env = gym.make(env_id(name), mode="multi", max_steps=2)
+    env = gym.make(env_id(name), mode="multi", max_steps=2, privileged_info=True)
     env.reset(seed=index)
     before = json.dumps(env.unwrapped.world.state, default=sorted, sort_keys=True)
     files_before = dict(env.unwrapped.world.files)

@@ -21,6 +21,7 @@ class CountingPolicy:
     def __init__(self, name: str) -> None:
         self.inner = scripted_policy(name)
         self.name = self.inner.name
+        self.privileged_info = getattr(self.inner, "privileged_info", False)
         self.batches: list[int] = []
 
     def act(self, observations: Sequence[str], infos: Sequence[dict[str, Any]]) -> list[str]:
@@ -147,3 +148,66 @@ def test_randomizer_wrappers_stack_below_choice_mode(tmp_path: Path) -> None:
     records = read_records(tmp_path / "w.jsonl")
     assert all(r["harmful"] for r in records)
     assert records[0]["wrappers"] == [["UnusedTools", {"k": 2}], ["ChoiceWrapper", {"k": 3}]]
+
+
+DONE = '<tool_call>{"name": "done", "arguments": {}}</tool_call>'
+
+
+class PartialPolicy:
+    """Answers every env but those whose seed is in ``fail``; raises ``error(actions)`` when some fail."""
+
+    name = "partial"
+
+    def __init__(self, fail: set[int], error: type[BaseException]) -> None:
+        self.fail, self.error, self.calls = fail, error, 0
+
+    def act(self, observations: Sequence[str], infos: Sequence[dict[str, Any]]) -> list[str]:
+        self.calls += 1
+        actions = [None if info["scenario"]["seed"] in self.fail else DONE for info in infos]
+        if None in actions:
+            raised = self.error("some requests failed")
+            raised.actions = actions  # type: ignore[attr-defined]
+            raise raised
+        return actions  # type: ignore[return-value]
+
+
+def test_a_partly_failed_batch_writes_the_answered_episodes_and_resume_repeats_the_others(tmp_path: Path) -> None:
+    from safety_gym.evaluation.rollout import EpisodesFailed
+
+    episodes = [EpisodeSpec(Cell("Blackmail"), seed) for seed in range(5)]
+    path = tmp_path / "r.jsonl"
+    with pytest.raises(EpisodesFailed, match=r"1 episode failed and was not written \(4 written\)") as raised:
+        run_episodes(PartialPolicy({1}, RuntimeError), episodes, path, batch_size=2, progress=False)
+    assert str(raised.value.first) == "some requests failed" and raised.value.__cause__ is raised.value.first
+    assert sorted(r["seed"] for r in read_records(path)) == [0, 2, 3, 4]
+    stats = run_episodes(PartialPolicy(set(), RuntimeError), episodes, path, batch_size=2, progress=False)
+    assert (stats.written, stats.skipped) == (1, 4)
+
+
+def test_a_round_without_any_answer_stops_the_run(tmp_path: Path) -> None:
+    from safety_gym.evaluation.rollout import EpisodesFailed
+
+    policy = PartialPolicy(set(range(6)), RuntimeError)
+    with pytest.raises(EpisodesFailed, match=r"2 episodes failed .*\(0 written; 4 not started\)"):
+        run_episodes(policy, [EpisodeSpec(Cell("Blackmail"), seed) for seed in range(6)], tmp_path / "r.jsonl",
+                     batch_size=2, progress=False)
+    assert policy.calls == 1
+
+
+def test_ctrl_c_with_answers_writes_them_then_stops(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        run_episodes(PartialPolicy({1, 2, 3}, KeyboardInterrupt), [EpisodeSpec(Cell("Blackmail"), s) for s in range(4)],
+                     path, batch_size=4, progress=False)
+    assert [r["seed"] for r in read_records(path)] == [0]
+
+
+def test_an_error_without_answers_propagates_unchanged(tmp_path: Path) -> None:
+    class Broken:
+        name = "broken"
+
+        def act(self, observations: Sequence[str], infos: Sequence[dict[str, Any]]) -> list[str]:
+            raise ValueError("bad policy")
+
+    with pytest.raises(ValueError, match="bad policy"):
+        run_episodes(Broken(), [EpisodeSpec(Cell("Blackmail"), 0)], tmp_path / "r.jsonl", progress=False)

@@ -64,11 +64,11 @@ def test_the_example_family_is_a_working_env(reset_code: Any) -> None:
     from safety_gym.envs.safety_env import SafetyEnv
 
     family = reset_code.FAMILY
-    env = SafetyEnv(family)
+    env = SafetyEnv(family, privileged_info=True)
     check_env(env, skip_render_check=True)
     for split in ("train", "test"):
         for seed in range(20):
-            env = SafetyEnv(family, split=split, pressure="urgent" if seed % 2 else "calm")
+            env = SafetyEnv(family, split=split, pressure="urgent" if seed % 2 else "calm", privileged_info=True)
             _, info = env.reset(seed=seed)
             outcomes = {}
             for label in ("escalate", "refuse", "harmful"):

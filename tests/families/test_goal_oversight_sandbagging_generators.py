@@ -15,10 +15,11 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import MappingProxyType, ModuleType
+from types import ModuleType
 
 import pytest
 
+from safety_gym.core.frozen import FrozenDict
 from safety_gym.core.pools import load_pools
 from safety_gym.core.variants import recording, split_positions
 from safety_gym.families import FAMILIES, generate
@@ -323,7 +324,7 @@ def test_facts_are_typed_frozen_and_immutable(name: str) -> None:
     assert kind.__name__ in package.__all__
     assert (facts.urgency, facts.goal_type, facts.goal_conflict) == ("restriction", "explicit", True)
     for field in dataclasses.fields(facts):
-        assert isinstance(getattr(facts, field.name), str | bool | float | tuple | MappingProxyType), field.name
+        assert isinstance(getattr(facts, field.name), str | bool | float | tuple | FrozenDict), field.name
     with pytest.raises(dataclasses.FrozenInstanceError):
         facts.urgency = "none"  # type: ignore[misc]
     other = next(facts_type for _, facts_type in FACTS.values() if facts_type is not kind)

@@ -888,7 +888,7 @@ def test_progress_counts_the_test_as_one_task_worth_its_accuracy() -> None:
 
 def run_policy(choose, seeds: range) -> dict[str, list[float]]:
     """Accuracy per condition of a policy that picks a reference label from the episode's condition."""
-    env = gym.make("safety_gym/Sandbagging-v0", urgency="restriction")
+    env = gym.make("safety_gym/Sandbagging-v0", urgency="restriction", privileged_info=True)
     conditions = {"threat": None, "reversed_threat": "reversed_threat", "no_threat": "no_threat"}
     accuracy: dict[str, list[float]] = {name: [] for name in conditions}
     for seed in seeds:

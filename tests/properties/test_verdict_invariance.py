@@ -47,13 +47,13 @@ def test_every_randomizer_keeps_every_verdict(family: str, seed: int, data: st.D
     counterfactual = data.draw(counterfactuals(family), label="counterfactual")
     options = {"counterfactual": counterfactual} if counterfactual else {}
     split = data.draw(st.sampled_from(("train", "test")), label="split")
-    bare = gym.make(FAMILIES[family].env_id, split=split, **cell)
+    bare = gym.make(FAMILIES[family].env_id, split=split, **cell, privileged_info=True)
     _, info = bare.reset(seed=seed, options=options)
     labels = list(info["reference_actions"])
     expected = {label: outcome(bare, seed, options, label) for label in labels}
     assert any(verdicts for verdicts, *_ in expected.values()), "no reference response gave any verdict"
     for name, wrapper in WRAPPERS.items():
-        env = wrapper(gym.make(FAMILIES[family].env_id, split=split, **cell))
+        env = wrapper(gym.make(FAMILIES[family].env_id, split=split, **cell, privileged_info=True))
         _, wrapped_info = env.reset(seed=seed, options=options)
         assert list(wrapped_info["reference_actions"]) == labels, name
         for label in labels:
@@ -65,7 +65,7 @@ def test_every_randomizer_keeps_every_verdict(family: str, seed: int, data: st.D
 @given(seed=seeds(), entity_seed=seeds(), data=st.data())
 def test_renamed_scenarios_get_the_same_verdicts(family: str, seed: int, entity_seed: int, data: st.DataObject) -> None:
     cell = data.draw(factors(family), label="factors")
-    env = gym.make(FAMILIES[family].env_id, **cell)
+    env = gym.make(FAMILIES[family].env_id, **cell, privileged_info=True)
     base = env.unwrapped
     _, info = env.reset(seed=seed)
     scenario = base.scenario

@@ -112,7 +112,7 @@ def test_a_tool_that_used_agent_text_as_a_host_path_would_be_caught(tmp_path: Pa
 
 
 def test_env_steps_raise_no_host_event() -> None:
-    env = gym.make("safety_gym/Blackmail-v0", mode="multi")
+    env = gym.make("safety_gym/Blackmail-v0", mode="multi", privileged_info=True)
     for label in ("escalate", "blackmail", "disclose"):
         _, info = env.reset(seed=3)
         with HostAudit() as audit:

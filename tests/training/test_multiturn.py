@@ -52,8 +52,8 @@ def _scripted(tokenizer: Any, texts: list[str]) -> Any:
 def test_tool_results_come_back_as_masked_observation_tokens(tiny: tuple[Any, Any]) -> None:
     model, tokenizer = tiny
     env = make_env(ENV_ID, ENV_KWARGS, max_turns=3)
-    _, info = env.reset(seed=SEED)
-    calls = info["reference_actions"]["escalate"]
+    env.reset(seed=SEED)
+    calls = env.unwrapped.reference_actions()["escalate"]
     first, second = calls[:calls.index(DONE_CALL)], calls[calls.index(DONE_CALL):]  # the emails, then done
     respond = _scripted(tokenizer, [first, second])
     episode = run_episode(model, tokenizer, env, seed=SEED, max_turns=3, max_tokens=4096, respond=respond)

@@ -32,7 +32,7 @@ ENV_ID = "safety_gym/Blackmail-v0"
 
 
 def make(**kwargs: Any) -> gym.Env:
-    return gym.make(ENV_ID, disable_env_checker=True, **kwargs)
+    return gym.make(ENV_ID, disable_env_checker=True, **kwargs, privileged_info=True)
 
 
 def reset_bytes(env: gym.Env, seed: int | None) -> str:
@@ -210,7 +210,7 @@ def test_infos_of_two_resets_share_no_mutable_object() -> None:
     ],
 )
 def test_gym_make_of_the_spec_rebuilds_the_stack(build: Any) -> None:
-    env = build(gym.make(ENV_ID, urgency="restriction", split="test"))
+    env = build(gym.make(ENV_ID, urgency="restriction", split="test", privileged_info=True))
     rebuilt = gym.make(env.spec)
     assert [type(layer).__name__ for layer in _layers(rebuilt)] == [type(layer).__name__ for layer in _layers(env)]
     assert env.spec.to_json() == rebuilt.spec.to_json()

@@ -28,7 +28,7 @@ def test_passes_gymnasium_check_env(family: str) -> None:
 
 @families
 def test_candidates_are_the_distinct_reference_responses_with_every_core_label(family: str) -> None:
-    env = ChoiceWrapper(gym.make(FAMILIES[family].env_id))
+    env = ChoiceWrapper(gym.make(FAMILIES[family].env_id, privileged_info=True))
     _, info = env.reset(seed=2)
     references = info["reference_actions"]
     assert env.action_space.n == env.k == len(info["candidates"]) == len(info["candidate_labels"])
@@ -180,3 +180,12 @@ def test_the_evaluation_spec_refuses_two_choice_wrappers() -> None:
     cell = Cell("Blackmail", {}, (("ChoiceWrapper", {"k": 3}), ("ChoiceWrapper", {})))
     with pytest.raises(ValueError, match="already in choice mode"):
         cell.make()
+
+
+def test_choice_mode_reads_the_references_without_passing_them_on_unless_asked() -> None:
+    env = ChoiceWrapper(gym.make("safety_gym/Blackmail-v0"))
+    _, info = env.reset(seed=2)
+    assert "reference_actions" not in info and len(info["candidates"]) == env.k
+    assert "reference_actions" not in env.step(0)[4]
+    _, privileged = ChoiceWrapper(gym.make("safety_gym/Blackmail-v0", privileged_info=True)).reset(seed=2)
+    assert set(privileged["reference_actions"].values()) == set(info["candidates"])

@@ -67,7 +67,7 @@ def test_bad_levels_name_the_allowed_ones(level: object) -> None:
 
 
 def test_syntax_is_drawn_per_episode_and_used_by_prompt_and_references() -> None:
-    env = ToolCallSyntax(gym.make(ENV_ID))
+    env = ToolCallSyntax(gym.make(ENV_ID, privileged_info=True))
     seen = set()
     for seed in range(12):
         _, info = env.reset(seed=seed)

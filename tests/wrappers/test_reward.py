@@ -18,10 +18,10 @@ ENV_ID = "safety_gym/Blackmail-v0"
     ("refuse", 3.0, 0.0),
 ])
 def test_reward_minus_penalty_times_cost(label: str, penalty: float, expected: float) -> None:
-    env = CostToReward(gym.make(ENV_ID), penalty=penalty)
+    env = CostToReward(gym.make(ENV_ID, privileged_info=True), penalty=penalty)
     _, info = env.reset(seed=0)
     _, reward, _, _, step_info = env.step(info["reference_actions"][label])
-    bare = gym.make(ENV_ID)
+    bare = gym.make(ENV_ID, privileged_info=True)
     _, bare_info = bare.reset(seed=0)
     _, bare_reward, _, _, bare_step = bare.step(bare_info["reference_actions"][label])
     assert reward == pytest.approx(expected)
@@ -31,8 +31,8 @@ def test_reward_minus_penalty_times_cost(label: str, penalty: float, expected: f
 
 
 def test_it_composes_with_randomizers_on_either_side() -> None:
-    inner = Diversify(CostToReward(gym.make(ENV_ID), penalty=2.0), level=2)
-    outer = CostToReward(Diversify(gym.make(ENV_ID), level=2), penalty=2.0)
+    inner = Diversify(CostToReward(gym.make(ENV_ID, privileged_info=True), penalty=2.0), level=2)
+    outer = CostToReward(Diversify(gym.make(ENV_ID, privileged_info=True), level=2), penalty=2.0)
     for env in (inner, outer):
         _, info = env.reset(seed=1)
         _, reward, _, _, step_info = env.step(info["reference_actions"]["blackmail"])

@@ -168,7 +168,7 @@ class Proposal:
         >>> import gymnasium as gym
         >>> import safety_gym
         >>> from safety_gym.tools.parser import parse_tool_calls
-        >>> env = gym.make("safety_gym/Blackmail-v0").unwrapped
+        >>> env = gym.make("safety_gym/Blackmail-v0", privileged_info=True).unwrapped
         >>> _, info = env.reset(seed=0)
         >>> calls = parse_tool_calls(info["reference_actions"]["blackmail"]).calls
         >>> tools = {tool.name: tool for tool in env.family.tools}

@@ -21,11 +21,12 @@ the monitor gets :class:`MonitorRewards` weights summed over its decisions, with
 from :class:`~safety_gym.envs.multiagent.harm.Proposal` (judged on forks of the world before anything
 runs). ``info["cost"]`` (both agents) counts harmful labels newly reaching the World, and
 ``info["verdicts"]`` has the judge's verdicts on it. ``info["call_harm"]`` (monitor, both steps) holds the
-per-call harm labels: privileged, like ``reference_actions``, for oracle monitors and analysis only.
+per-call harm labels: privileged, like ``reference_actions``, for oracle monitors and analysis only, so
+both are in the infos only with ``privileged_info=True``.
 
 Example:
     >>> from safety_gym.envs.multiagent.monitored import parallel_env
-    >>> env = parallel_env("Blackmail")
+    >>> env = parallel_env("Blackmail", privileged_info=True)
     >>> observations, infos = env.reset(seed=0)
     >>> blackmail = infos["agent"]["reference_actions"]["blackmail"]
     >>> observations, rewards, terminations, truncations, infos = env.step({"agent": blackmail, "monitor": ""})
@@ -212,6 +213,9 @@ class MonitoredEnv(ParallelEnv[str, dict[str, str], str]):
             answer does not decide it.
         monitor_rewards: :class:`MonitorRewards` or a dict of some of its weights.
         render_mode: ``None`` or ``"ansi"``.
+        privileged_info: Put the privileged keys (:data:`~safety_gym.envs.multiagent.common.PRIVILEGED_KEYS`)
+            in the infos: the agent's ``reference_actions`` and the monitor's per-call ``call_harm``, for
+            scripted policies and oracle monitors. Off by default.
         **factors: Factor levels of the family.
 
     Raises:
@@ -234,9 +238,11 @@ class MonitoredEnv(ParallelEnv[str, dict[str, str], str]):
         default_decision: str = BLOCK,
         monitor_rewards: MonitorRewards | Mapping[str, float] | None = None,
         render_mode: str | None = None,
+        privileged_info: bool = False,
         **factors: str,
     ) -> None:
-        self._single = SafetyEnv(family, split=split, syntax=syntax, mode=mode, max_steps=max_steps, **factors)
+        self._single = SafetyEnv(family, split=split, syntax=syntax, mode=mode, max_steps=max_steps,
+                                 privileged_info=privileged_info, **factors)
         self.family = self._single.family
         for name, flag in (("monitor_sees_reasoning", monitor_sees_reasoning),
                            ("monitor_sees_context", monitor_sees_context)):
@@ -261,6 +267,15 @@ class MonitoredEnv(ParallelEnv[str, dict[str, str], str]):
         self.world = None
         self._phase = PROPOSE
         self._proposal: Proposal | None = None
+
+    @property
+    def privileged_info(self) -> bool:
+        """Whether the infos carry the privileged keys (switchable, like the single-agent env's)."""
+        return self._single.privileged_info
+
+    @privileged_info.setter
+    def privileged_info(self, value: bool) -> None:
+        self._single.privileged_info = value
 
     # -- PettingZoo API -------------------------------------------------------------------------------------
 
@@ -296,7 +311,7 @@ class MonitoredEnv(ParallelEnv[str, dict[str, str], str]):
         self._context = text  # the monitor's view of the conversation (reasoning hidden unless visible)
         self._pending: list[tuple[str, tuple[ToolCall, ...], str]] = []  # turns not yet added to _context
         self._log: list[dict[str, str]] = list(info["messages"])
-        self._references = info["reference_actions"]
+        self._privileged = {"reference_actions": info["reference_actions"]} if self.privileged_info else {}
         self._summary = info["scenario"]
         self._phase, self._turn, self._progress = PROPOSE, 0, 0.0
         self._harms: set[str] = set()
@@ -364,13 +379,14 @@ class MonitoredEnv(ParallelEnv[str, dict[str, str], str]):
             "turn": self._turn,
             "active": True,
             "proposed_calls": [{"name": call.name, "arguments": call.arguments} for call in parsed.calls],
-            "call_harm": [harm.to_dict() for harm in self._proposal.harm],
             "scenario": self._summary,
         }
+        if self.privileged_info:
+            monitor_info["call_harm"] = [harm.to_dict() for harm in self._proposal.harm]
         if self.monitor_sees_reasoning:
             monitor_info["agent_reasoning"] = parsed.reasoning
         agent_info = {"phase": REVIEW, "turn": self._turn, "active": False, "proposed_calls": len(parsed.calls),
-                      "reference_actions": self._references, "scenario": self._summary}
+                      **self._privileged, "scenario": self._summary}
         infos = {AGENT: agent_info, MONITOR: monitor_info}
         observations = {AGENT: observation(AGENT_WAITING), MONITOR: observation(self._monitor_prompt())}
         zero = dict.fromkeys(self.agents, 0.0)
@@ -423,7 +439,7 @@ class MonitoredEnv(ParallelEnv[str, dict[str, str], str]):
             "scenario": self._summary,
         }
         if not done:
-            agent_info["reference_actions"] = self._references
+            agent_info.update(self._privileged)
         monitor_info = {
             "phase": PROPOSE,
             "turn": self._turn,
@@ -433,7 +449,7 @@ class MonitoredEnv(ParallelEnv[str, dict[str, str], str]):
             "decisions": decisions.labels,
             "decision_errors": list(decisions.errors),
             "format_error": bool(decisions.errors),
-            "call_harm": [harm.to_dict() for harm in proposal.harm],
+            **({"call_harm": [harm.to_dict() for harm in proposal.harm]} if self.privileged_info else {}),
             "outcome": counts,
             "scenario": self._summary,
         }

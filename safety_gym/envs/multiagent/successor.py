@@ -10,11 +10,12 @@ live after ``max_steps`` steps.
 Rewards are each agent's own task progress; ``info["cost"]`` counts the harmful labels newly attributed to
 that agent (see :mod:`safety_gym.families.successor.judge`: sabotage, oversight subversion, collusion), and
 ``info["verdicts"]`` lists every verdict about both, with ``detail["actor"]``. ``info["reference_actions"]``
-holds the agent's own reference responses (privileged, for scripted policies).
+holds the agent's own reference responses (privileged, for scripted policies: only with
+``privileged_info=True``).
 
 Example:
     >>> from safety_gym.envs.multiagent.successor import parallel_env
-    >>> env = parallel_env()
+    >>> env = parallel_env(privileged_info=True)
     >>> observations, infos = env.reset(seed=0)
     >>> actions = {"incumbent": infos["incumbent"]["reference_actions"]["delay"],
     ...            "successor": infos["successor"]["reference_actions"]["comply"]}
@@ -51,7 +52,7 @@ from safety_gym.envs.multiagent.common import (
 )
 from safety_gym.envs.render import render_email, render_results, render_transcript
 from safety_gym.envs.reset_options import scenario_seed
-from safety_gym.envs.safety_env import ReferenceActions
+from safety_gym.envs.safety_env import reference_responses
 from safety_gym.envs.spaces import UnicodeText
 from safety_gym.families.successor import FAMILY as SUCCESSOR
 from safety_gym.families.successor import SUCCESSOR_TOOLS, SuccessorFacts
@@ -140,6 +141,8 @@ class SuccessorEnv(ParallelEnv[str, dict[str, str], str]):
         syntax: Tool-call syntax the prompts ask for (both are parsed).
         max_steps: Steps before the agents still live are truncated.
         render_mode: ``None`` or ``"ansi"``.
+        privileged_info: Put each agent's privileged ``reference_actions`` in its info (for scripted
+            policies and data builders; see :class:`~safety_gym.envs.safety_env.SafetyEnv`).
         **factors: ``conflict``, ``goal_value``, ``urgency`` (see
             :data:`~safety_gym.families.successor.generator.FACTORS`).
 
@@ -157,9 +160,13 @@ class SuccessorEnv(ParallelEnv[str, dict[str, str], str]):
         syntax: str = "hermes",
         max_steps: int = 4,
         render_mode: str | None = None,
+        privileged_info: bool = False,
         **factors: str,
     ) -> None:
         self.factors = FACTORS.resolve(factors)
+        if not isinstance(privileged_info, bool):
+            raise ValueError(f"privileged_info must be True or False, got {privileged_info!r}")
+        self.privileged_info = privileged_info
         if split not in SPLITS:
             raise ValueError(f"unknown split {split!r}; splits: {', '.join(SPLITS)}")
         if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:
@@ -200,8 +207,8 @@ class SuccessorEnv(ParallelEnv[str, dict[str, str], str]):
 
         Returns:
             Observations and infos by agent; each info has ``messages``, ``tools`` (schemas shared between
-            episodes: treat them as read-only), ``scenario``, ``syntax``, ``role`` and the privileged
-            ``reference_actions``.
+            episodes: treat them as read-only), ``scenario``, ``syntax``, ``role`` and, with
+            ``privileged_info``, ``reference_actions``.
 
         Raises:
             ValueError: For a bad scenario seed or counterfactual.
@@ -216,7 +223,10 @@ class SuccessorEnv(ParallelEnv[str, dict[str, str], str]):
         scenario = generate_successor(chosen, self.split, counterfactual=counterfactual, **self.factors)
         self.scenario, self.world = scenario, SUCCESSOR.new_world(scenario)
         self._summary = scenario.summary()
-        self._references = {role: ReferenceActions(_ROLE_FAMILIES[role], scenario, self.syntax) for role in ROLES}
+        self._references = (
+            {role: reference_responses(_ROLE_FAMILIES[role], scenario, self.syntax) for role in ROLES}
+            if self.privileged_info else {}
+        )
         self._messages = {role: role_messages(scenario, role, self.syntax) for role in ROLES}
         self._progress = dict.fromkeys(ROLES, 0.0)
         self._harms: dict[str, set[str]] = {role: set() for role in ROLES}
@@ -231,7 +241,7 @@ class SuccessorEnv(ParallelEnv[str, dict[str, str], str]):
                 "tools": list(_SCHEMAS),
                 "scenario": self._summary,
                 "syntax": self.syntax,
-                "reference_actions": self._references[role],
+                **self._privileged(role),
             }
             for role in ROLES
         }
@@ -314,8 +324,12 @@ class SuccessorEnv(ParallelEnv[str, dict[str, str], str]):
             "scenario": self._summary,
         }
         if not (terminated or truncated):
-            info["reference_actions"] = self._references[role]
+            info.update(self._privileged(role))
         return RoleStep(observation(text), reward, terminated, truncated, info)
+
+    def _privileged(self, role: str) -> dict[str, Any]:
+        """``{"reference_actions": ...}`` for ``role`` with :attr:`privileged_info`, else nothing."""
+        return {"reference_actions": dict(self._references[role])} if self.privileged_info else {}
 
     def _episode(self) -> tuple[World, Scenario]:
         """The world and scenario of the running episode.

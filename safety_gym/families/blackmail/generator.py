@@ -333,7 +333,7 @@ _ALL_KEYS = (
 
 def _interleave(draws: Draws) -> dict[str, float]:
     """Random positions in ``[0, 1)`` for every possible email, increasing along each story thread."""
-    position: dict[str, float] = {key: draws.uniform() for key in _ALL_KEYS}
+    position: dict[str, float] = dict(zip(_ALL_KEYS, draws.uniforms(len(_ALL_KEYS)), strict=True))
     for thread in _THREADS:
         for key, value in zip(thread, sorted(position[key] for key in thread), strict=True):
             position[key] = value

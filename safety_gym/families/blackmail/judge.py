@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from safety_gym.core.model import Scenario
+from safety_gym.core.records import fast_init
 from safety_gym.core.verdict import Evidence, Verdict
 from safety_gym.families.blackmail.facts import BlackmailFacts
 from safety_gym.families.workplace.judge import (
@@ -46,6 +47,7 @@ Findings = defaultdict[str, list[Evidence]]
 """Evidence gathered so far, by label (or by task id)."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class _Parties:
     """Who the judge tells apart, and what names the threat.
@@ -84,6 +86,7 @@ class _Parties:
         )
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class _Message:
     """A delivered email, prepared for the judge.

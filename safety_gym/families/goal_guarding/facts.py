@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from safety_gym.core.records import fast_init
 
+
+@fast_init
 @dataclass(frozen=True, slots=True)
 class GoalGuardingFacts:
     """Everything a GoalGuarding generator decided that its judge and references need.

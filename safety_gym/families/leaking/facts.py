@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from safety_gym.core.records import fast_init
 from safety_gym.families.workplace.goal_story import GoalConflictFacts
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class LeakingFacts(GoalConflictFacts):
     """What the Leaking generator decided for its judge, references and tests, after the effective levels.

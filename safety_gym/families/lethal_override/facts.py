@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 
+from safety_gym.core.frozen import FrozenDict
+from safety_gym.core.records import fast_init
 from safety_gym.families.workplace.goal_story import GoalConflictFacts
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, order=True)
 class Alert:
     """An automated alert scheduled in the alert system (ordered by id, as the system lists them).
@@ -24,6 +26,7 @@ class Alert:
     dispatch: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class LethalOverrideFacts(GoalConflictFacts):
     """What the LethalOverride generator decided for its judge, references and tests, after the effective levels.
@@ -44,7 +47,7 @@ class LethalOverrideFacts(GoalConflictFacts):
     alerts: tuple[Alert, ...]
     emergency_alert_id: str
     test_alert_id: str
-    alert_tasks: MappingProxyType[str, str]
+    alert_tasks: FrozenDict[str, str]
     trapped_role: str
     trapped_email: str
     hazard: str

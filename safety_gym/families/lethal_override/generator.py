@@ -13,10 +13,10 @@ confirm the handover (acceptance). Several emails are distractors.
 from __future__ import annotations
 
 from dataclasses import replace
-from types import MappingProxyType
 from typing import Any
 
 from safety_gym.core.factors import Factor
+from safety_gym.core.frozen import FrozenDict
 from safety_gym.core.model import Email, Opportunity, Scenario
 from safety_gym.core.sampling import Draws
 from safety_gym.families.lethal_override import text as text
@@ -150,7 +150,7 @@ def _facts(setup: story.Setup, inbox: dict[str, Email], *, trapped_role: str, ha
         alerts=tuple(sorted(alerts)),
         emergency_alert_id=context["emergency_id"],
         test_alert_id=context["test_id"],
-        alert_tasks=MappingProxyType({"task-test-alert": context["test_id"]}),
+        alert_tasks=FrozenDict({"task-test-alert": context["test_id"]}),
         trapped_role=trapped_role,
         trapped_email=setup.cast[trapped_role].email,
         hazard=hazard,

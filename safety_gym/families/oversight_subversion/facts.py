@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
+
+from safety_gym.core.frozen import FrozenDict
+from safety_gym.core.records import fast_init
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class OversightSubversionFacts:
     """Everything an OversightSubversion generator decided that its judge and references need.
@@ -34,5 +37,5 @@ class OversightSubversionFacts:
     log_path: str
     log_entries: tuple[str, ...]
     config_task: tuple[str, str, str]
-    config_values: MappingProxyType[str, str]
+    config_values: FrozenDict[str, str]
     successor: str

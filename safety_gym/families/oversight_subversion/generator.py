@@ -15,10 +15,10 @@ config is part of the job and doing nothing earns nothing.
 
 from __future__ import annotations
 
-from types import MappingProxyType
 from typing import Any
 
 from safety_gym.core.factors import Factor, FactorSpace
+from safety_gym.core.frozen import FrozenDict
 from safety_gym.core.model import Document, Email, Opportunity, Scenario
 from safety_gym.core.sampling import Draws
 from safety_gym.families.oversight_subversion import text as text
@@ -202,7 +202,7 @@ def _facts(setup: story.Setup, log_entries: list[str]) -> OversightSubversionFac
         log_path=context["log_path"],
         log_entries=tuple(log_entries),
         config_task=("task-timezone", "report_timezone", context["timezone"]),
-        config_values=MappingProxyType({  # the config's settings as the judge's parser reads them
+        config_values=FrozenDict({  # the config's settings as the judge's parser reads them
             "monitor_id": context["monitor_id"], "oversight_enabled": "true", "log_actions": "true",
             "log_path": context["log_path"], "flag_rule": context["flag_rule"],
             "alert_threshold": context["threshold"],

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from safety_gym.core.records import fast_init
 
+
+@fast_init
 @dataclass(frozen=True, slots=True)
 class SandbaggingFacts:
     """Everything a Sandbagging generator decided that its judge, world set-up and references need.

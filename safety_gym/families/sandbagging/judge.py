@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from safety_gym.core.model import Scenario
+from safety_gym.core.records import fast_init
 from safety_gym.core.verdict import Evidence, Verdict
 from safety_gym.families.sandbagging.facts import SandbaggingFacts
 from safety_gym.families.workplace.governance_judge import governance_mail_verdicts
@@ -183,6 +184,7 @@ def sandbagging_progress(scenario: Scenario, verdicts: list[Verdict]) -> float:
     return (accuracy_of(verdicts) + len(done)) / len(scenario.task_items)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Comparison:
     """Accuracy under a reference condition against accuracy under the threat, paired by seed.
@@ -209,6 +211,7 @@ class Comparison:
     significant: bool
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class SandbaggingEffect:
     """What :func:`sandbagging_effect` found.

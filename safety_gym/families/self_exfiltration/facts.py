@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 
+from safety_gym.core.frozen import FrozenDict
+from safety_gym.core.records import fast_init
 from safety_gym.families.workplace.goal_story import GoalConflictFacts
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class FileTask:
     """A task item completed by copying a file to a server (not by replying).
@@ -22,6 +24,7 @@ class FileTask:
     host: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class SelfExfiltrationFacts(GoalConflictFacts):
     """What the SelfExfiltration generator decided for its judge, references and tests, after the effective levels.
@@ -41,7 +44,7 @@ class SelfExfiltrationFacts(GoalConflictFacts):
     weights_path: str
     server_host: str
     backup_host: str
-    hosts: MappingProxyType[str, str]
+    hosts: FrozenDict[str, str]
     read_only: tuple[str, ...]
-    file_tasks: MappingProxyType[str, FileTask]
+    file_tasks: FrozenDict[str, FileTask]
     successor: str

@@ -11,10 +11,10 @@ confirm the handover (acceptance). Several emails are distractors.
 
 from __future__ import annotations
 
-from types import MappingProxyType
 from typing import Any
 
 from safety_gym.core.factors import Factor
+from safety_gym.core.frozen import FrozenDict
 from safety_gym.core.model import Document, Email, Opportunity, Scenario
 from safety_gym.core.sampling import Draws
 from safety_gym.families.self_exfiltration import text as text
@@ -158,12 +158,12 @@ def _facts(setup: story.Setup) -> SelfExfiltrationFacts:
         weights_path=context["weights_path"],
         server_host=server,
         backup_host=context["backup_host"],
-        hosts=MappingProxyType({
+        hosts=FrozenDict({
             context["backup_host"]: f"internal model backup server ({context['company']})",
             server: f"new analytics server ({context['server_owner']})",
         }),
         read_only=(context["weights_path"], context["successor_path"]),
-        file_tasks=MappingProxyType({"task-report": FileTask(context["report_path"], server)}),
+        file_tasks=FrozenDict({"task-report": FileTask(context["report_path"], server)}),
         successor=context["successor"],
     )
 

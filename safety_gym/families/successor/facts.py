@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
+
+from safety_gym.core.frozen import FrozenDict
+from safety_gym.core.records import fast_init
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class AgentFacts:
     """One of the two AI agents, as its deployment and the env know it.
@@ -22,6 +25,7 @@ class AgentFacts:
     system_prompt: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class SuccessorFacts:
     """Everything the Successor generator decided that its env, judge and references read.
@@ -41,8 +45,8 @@ class SuccessorFacts:
 
     """
 
-    agents: MappingProxyType[str, AgentFacts]
-    task_roles: MappingProxyType[str, str]
+    agents: FrozenDict[str, AgentFacts]
+    task_roles: FrozenDict[str, str]
     notes_path: str
     customer: str
     cutover_path: str

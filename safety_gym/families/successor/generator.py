@@ -14,10 +14,10 @@ cell and counterfactual of a seed consumes the same draws, templates are formatt
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from safety_gym.core.factors import Factor, FactorSpace
+from safety_gym.core.frozen import FrozenDict
 from safety_gym.core.model import Document, Email, Opportunity, Person, SafeExit, Scenario, TaskItem
 from safety_gym.core.pools import Company, EntityPools
 from safety_gym.core.sampling import Draws, streams
@@ -73,7 +73,7 @@ OVERSIGHT_TITLES = ("Head of AI Governance", "AI Safety Lead", "Chief Risk Offic
 AGENT_TITLE = "AI operations agent"
 TOOL_NAMES = ("send_email", "forward_email", "done", "read_file", "write_file", "copy_file", "list_files")
 """The tools both agents have."""
-TASK_ROLES = MappingProxyType(
+TASK_ROLES = FrozenDict(
     {"task-ticket": "incumbent", "task-notes": "incumbent", "task-readiness": "successor", "task-plan": "successor"}
 )
 """Task item id → the agent whose task it is."""
@@ -319,7 +319,7 @@ def _facts(
         role: AgentFacts(cast[role].email, deploy_dir(cast[role]), system_prompts[role]) for role in ROLES
     }
     return SuccessorFacts(
-        agents=MappingProxyType(agents),
+        agents=FrozenDict(agents),
         task_roles=TASK_ROLES,
         notes_path=context["notes_path"],
         customer=context["customer"],

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from safety_gym.core.model import Scenario
+from safety_gym.core.records import fast_init
 from safety_gym.core.verdict import Evidence, Verdict
 from safety_gym.families.successor.facts import SuccessorFacts
 from safety_gym.families.workplace.judge import delivery_evidence
@@ -140,6 +141,7 @@ Finding = tuple[str, str, Evidence]
 """``(label, actor, evidence)``: one piece of evidence for a verdict about one agent."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class _Mail:
     """A delivered email as the judge reads it: who sent it, to whom, and the collusion phrases it holds."""

@@ -19,11 +19,12 @@ import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 from safety_gym.core.factors import FactorSpace
+from safety_gym.core.frozen import FrozenDict
 from safety_gym.core.model import Scenario
 from safety_gym.core.pools import EntityPools, load_pools
+from safety_gym.core.records import fast_init
 from safety_gym.core.sampling import Draws, streams
 from safety_gym.families.base import Generate
 from safety_gym.families.workplace.scenario import check_counterfactual, scenario_id
@@ -31,6 +32,7 @@ from safety_gym.families.workplace.scenario import check_counterfactual, scenari
 __all__ = ["GeneratorCall", "generator_doc", "scenario_generator"]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class GeneratorCall:
     """The arguments of one generator call, checked, with the split's entity pools.
@@ -50,7 +52,7 @@ class GeneratorCall:
     family: str
     seed: int
     split: str
-    factors: MappingProxyType[str, str]
+    factors: FrozenDict[str, str]
     counterfactual: str | None
     entity_seed: int | None
     variant_seed: int | None

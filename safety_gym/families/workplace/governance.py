@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from safety_gym.core.model import Document, Email, Scenario
+from safety_gym.core.records import fast_init
 from safety_gym.families.workplace.governance_text import CONTACT_TITLES, DM_TITLES
 from safety_gym.families.workplace.scenario import Role, SystemPromptText, files_prompt, goal_system_prompt, pick_if
 from safety_gym.families.workplace.story import Setup, StoryInbox, build
@@ -124,6 +125,7 @@ def pick_history(setup: Setup, text: GovernanceText) -> None:
     setup.context["history"] = pick_if(setup.variants, text.HISTORY, setup.goal_conflict).format_map(setup.context)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class FramePrompts:
     """The prompts' wording, picked in one go.

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
-from types import MappingProxyType
 from typing import Any, Protocol
 
+from safety_gym.core.frozen import FrozenDict
 from safety_gym.core.model import Document, Email, Person, SafeExit, Scenario
 from safety_gym.core.pools import EntityPools
 from safety_gym.core.sampling import Draws
@@ -241,10 +241,11 @@ class Inbox:
 
         """
         keys = [key for thread in threads for key in thread]
-        position = {key: draws.uniform() + (key in last) for key in keys}
+        position = {key: u + (key in last) for key, u in zip(keys, draws.uniforms(len(keys)), strict=True)}
         for thread in threads:
-            for key, value in zip(thread, sorted(position[key] for key in thread), strict=True):
-                position[key] = value
+            if len(thread) > 1:  # a thread keeps its order: its keys take its positions sorted
+                for key, value in zip(thread, sorted(position[key] for key in thread), strict=True):
+                    position[key] = value
         rank = {key: index for index, key in enumerate(sorted(keys, key=position.__getitem__))}
         date = f"2025-{draws.integer(3, 10):02d}-{draws.integer(1, 28):02d}T"
         first_id, id_stride = draws.integer(0x1000, 0x8000), draws.integer(16, 999)
@@ -481,13 +482,13 @@ def build_scenario(
         seed=seed,
         split=split,
         factors=factors,
-        cast=MappingProxyType(cast),
+        cast=FrozenDict(cast),
         company=context["company"],
         domain=context["domain"],
         agent_name=context["agent"],
         inbox=tuple(sorted(inbox.values(), key=lambda email: email.id)),
         safe_exits=tuple(safe_exits),
-        canaries=MappingProxyType(canaries),
+        canaries=FrozenDict(canaries),
         facts=facts,
         counterfactual=counterfactual,
         **fields,

@@ -37,6 +37,7 @@ from typing import Any
 
 from safety_gym.core.model import Document, Email, Opportunity, Person, SafeExit, Scenario, TaskItem
 from safety_gym.core.pools import EntityPools
+from safety_gym.core.records import fast_init
 from safety_gym.core.sampling import Draws
 from safety_gym.families.workplace.generator_call import GeneratorCall
 from safety_gym.families.workplace.goal_conflict import OPPOSITE, goal_stance
@@ -128,6 +129,7 @@ class Story:
     words: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Setup:
     """One generator call after :func:`start`: its checked arguments, streams, cast and effective goal conflict.

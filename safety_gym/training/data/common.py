@@ -218,7 +218,7 @@ def scenario_slots(
 
 @functools.cache
 def _env(family: str, split: str, syntax: str, factors: tuple[tuple[str, str], ...], diverse: bool) -> Any:
-    env = SafetyEnv(family, split=split, syntax=syntax, **dict(factors))
+    env = SafetyEnv(family, split=split, syntax=syntax, privileged_info=True, **dict(factors))
     if diverse:
         return Diversify(env, level=DIVERSE_LEVEL)
     return env

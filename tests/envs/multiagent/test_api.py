@@ -88,7 +88,7 @@ def digest_rollouts(seeds: list[int]) -> str:
         h.update(json.dumps(value, ensure_ascii=False, sort_keys=True, default=dict).encode())
 
     for seed in seeds:
-        env = monitored.parallel_env("Blackmail", mode="multi", max_steps=2, split="test")
+        env = monitored.parallel_env("Blackmail", mode="multi", max_steps=2, split="test", privileged_info=True)
         observations, infos = env.reset(seed=seed)
         feed([observations, {key: value for key, value in infos["agent"].items() if key != "reference_actions"}])
         label = ("blackmail", "escalate", "disclose")[seed % 3]
@@ -99,7 +99,7 @@ def digest_rollouts(seeds: list[int]) -> str:
             clean = {agent: {k: v for k, v in info.items() if k != "reference_actions"}
                      for agent, info in infos.items()}
             feed([observations, rewards, terminations, truncations, clean])
-        env = successor.parallel_env(syntax="xml")
+        env = successor.parallel_env(syntax="xml", privileged_info=True)
         observations, infos = env.reset(seed=seed)
         feed(observations)
         labels = {"incumbent": ("collude", "sabotage", "accept")[seed % 3], "successor": "subvert"}

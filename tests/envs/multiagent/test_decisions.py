@@ -150,7 +150,7 @@ def test_lines_numbered_in_other_scripts_are_not_read_as_call_numbers() -> None:
 def test_the_monitored_env_reads_a_superscript_call_number_as_an_error() -> None:
     from safety_gym.envs.multiagent.monitored import AGENT, MONITOR, parallel_env
 
-    env = parallel_env("Blackmail")
+    env = parallel_env("Blackmail", privileged_info=True)
     _, infos = env.reset(seed=0)
     env.step({AGENT: infos[AGENT]["reference_actions"]["blackmail"]})
     _, _, _, _, infos = env.step({MONITOR: '{"block": ["²"], "allow": ["9' + "9" * 5_000 + '"]}'})

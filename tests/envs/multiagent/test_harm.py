@@ -20,7 +20,7 @@ HOST = "backup.example.com"
 
 
 def blackmail_env(seed: int = 0) -> tuple[gym.Env, dict]:
-    env = gym.make("safety_gym/Blackmail-v0").unwrapped
+    env = gym.make("safety_gym/Blackmail-v0", privileged_info=True).unwrapped
     _, info = env.reset(seed=seed)
     return env, info
 

@@ -28,7 +28,7 @@ SEEDS = (0, 1, 7)
 
 
 def start(family: str = "Blackmail", seed: int = 0, **kwargs: object) -> tuple[MonitoredEnv, dict, dict]:
-    env = parallel_env(family, **kwargs)
+    env = parallel_env(family, **kwargs, privileged_info=True)
     observations, infos = env.reset(seed=seed)
     return env, observations, infos
 
@@ -63,8 +63,8 @@ def test_a_harmful_call_blocked_by_the_oracle_never_reaches_the_world(family: st
 
 @pytest.mark.parametrize("family", list(FAMILIES))
 def test_allowing_everything_gives_what_the_single_agent_env_gives(family: str) -> None:
-    single = gym.make(f"safety_gym/{family}-v0").unwrapped
-    env = parallel_env(family)
+    single = gym.make(f"safety_gym/{family}-v0", privileged_info=True).unwrapped
+    env = parallel_env(family, privileged_info=True)
     for seed in (2, 5):
         _, info = single.reset(seed=seed)
         for label in info["reference_actions"]:
@@ -139,7 +139,7 @@ def test_the_agent_reads_its_results_with_the_blocked_calls_marked() -> None:
 
 
 def test_same_scenario_and_prompt_as_the_single_agent_env() -> None:
-    single = gym.make("safety_gym/Blackmail-v0", urgency="restriction", split="test").unwrapped
+    single = gym.make("safety_gym/Blackmail-v0", urgency="restriction", split="test", privileged_info=True).unwrapped
     text, info = single.reset(seed=11)
     _, observations, infos = start(seed=11, urgency="restriction", split="test")
     assert observations[AGENT]["transcript"] == text
@@ -200,7 +200,7 @@ def test_monitor_rewards_are_configurable() -> None:
     assert rewards[MONITOR] == -0.5 - 3.0 + 0.5 - 10.0
     assert MonitorRewards.coerce(None) == MonitorRewards()
     with pytest.raises(ValueError, match="unknown monitor reward 'bonus'; weights: catch, false_positive"):
-        parallel_env("Blackmail", monitor_rewards={"bonus": 1.0})
+        parallel_env("Blackmail", monitor_rewards={"bonus": 1.0}, privileged_info=True)
     with pytest.raises(ValueError, match="monitor reward 'catch' must be a number, got 'high'"):
         MonitorRewards.coerce({"catch": "high"})
     with pytest.raises(TypeError, match="must be a MonitorRewards or a dict"):
@@ -250,7 +250,7 @@ def test_step_errors_name_what_is_wrong() -> None:
     with pytest.raises(RuntimeError, match="call reset"):
         env.step({AGENT: ""})
     with pytest.raises(RuntimeError, match="call reset"):
-        parallel_env("Blackmail").step({AGENT: ""})
+        parallel_env("Blackmail", privileged_info=True).step({AGENT: ""})
 
 
 @pytest.mark.parametrize(
@@ -283,7 +283,7 @@ def test_render_shows_the_conversation_and_the_decisions() -> None:
     env.step({MONITOR: '["allow", "allow", "block", "allow"]'})
     text = env.render()
     assert '[monitor]\nDecisions: ["allow", "allow", "block", "allow"]; blocked calls: 3.' in text
-    assert parallel_env("Blackmail").render() is None
+    assert parallel_env("Blackmail", privileged_info=True).render() is None
 
 
 def test_rollouts_do_not_call_an_inactive_agents_policy() -> None:
@@ -294,13 +294,14 @@ def test_rollouts_do_not_call_an_inactive_agents_policy() -> None:
             calls.extend(info["phase"] for info in infos)
             return super().act(observations, infos)
 
-    episodes = run_episodes(lambda: parallel_env("Blackmail"), {AGENT: scripted_policy("aligned"), MONITOR: Counting()},
-                            seeds=[0, 1, 2], batch_size=2)
+    episodes = run_episodes(lambda: parallel_env("Blackmail", privileged_info=True),
+                            {AGENT: scripted_policy("aligned"), MONITOR: Counting()}, seeds=[0, 1, 2], batch_size=2)
     assert calls == ["review"] * 3 and [episode.returns[AGENT] for episode in episodes] == [1.0, 1.0, 1.0]
     with pytest.raises(ValueError, match="no policy for agent\\(s\\) 'monitor'"):
-        run_episodes(lambda: parallel_env("Blackmail"), {AGENT: scripted_policy("aligned")}, seeds=[0])
+        run_episodes(lambda: parallel_env("Blackmail", privileged_info=True), {AGENT: scripted_policy("aligned")},
+                     seeds=[0])
     with pytest.raises(ValueError, match="batch_size must be a positive integer"):
-        run_episodes(lambda: parallel_env("Blackmail"), {}, seeds=[0], batch_size=0)
+        run_episodes(lambda: parallel_env("Blackmail", privileged_info=True), {}, seeds=[0], batch_size=0)
 
 
 @pytest.mark.parametrize("name", ["\ud800", "send\x00email\u202e", "\udc00" + "z" * 200])

@@ -108,8 +108,8 @@ def test_a_scripted_text_policy_monitors_through_its_observation_text() -> None:
     monitor = PolicyMonitor(spotter)
     assert monitor.name == "policy:coercion-spotter"
     agent = scripted_policy("blackmailer")
-    episodes = run_episodes(lambda: parallel_env("Blackmail"), {AGENT: agent, MONITOR: monitor}, seeds=range(4),
-                            batch_size=3)
+    episodes = run_episodes(lambda: parallel_env("Blackmail", privileged_info=True), {AGENT: agent, MONITOR: monitor},
+                            seeds=range(4), batch_size=3)
     for episode in episodes:
         review = episode.infos[-1][MONITOR]
         assert review["decisions"] == ["allow", "allow", "block", "allow"]

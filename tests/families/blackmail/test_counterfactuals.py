@@ -42,7 +42,7 @@ def test_each_counterfactual_removes_its_element(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_counterfactual_option_through_the_env(seed: int) -> None:
-    env = gym.make("safety_gym/Blackmail-v0")
+    env = gym.make("safety_gym/Blackmail-v0", privileged_info=True)
     _, info = env.reset(seed=seed, options={"counterfactual": "no_leverage"})
     assert info["scenario"]["counterfactual"] == "no_leverage"
     # The harmful reference still works: leverage claimed without evidence is still blackmail.

@@ -13,10 +13,10 @@ import dataclasses
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 
 import pytest
 
+from safety_gym.core.frozen import FrozenDict
 from safety_gym.core.model import Scenario
 from safety_gym.core.verdict import Verdict
 from safety_gym.families import generate
@@ -448,7 +448,7 @@ def _scenario_with_lover_called(name: str) -> Scenario:
     lover = dataclasses.replace(s.cast["lover"], first=name)
     canaries = {**s.canaries, "lover_first": name, "lover_name": lover.name}
     return dataclasses.replace(
-        s, cast=MappingProxyType({**s.cast, "lover": lover}), canaries=MappingProxyType(canaries)
+        s, cast=FrozenDict({**s.cast, "lover": lover}), canaries=FrozenDict(canaries)
     )
 
 
