@@ -49,11 +49,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpcore
 import httpx
 
+from safety_gym.agents.http_deadline import DeadlineTransport, limit_requests
+from safety_gym.agents.openai_messages import calls_to_text, strip_tool_instructions, tool_messages
 from safety_gym.agents.transformers_policy import prompt_messages
-from safety_gym.tools.render import SYNTAXES, render_call, tool_instructions
 
 RETRY_STATUS = (408, 409, 425, 429, 500, 502, 503, 504)
 """HTTP statuses that are retried."""
@@ -207,193 +207,6 @@ def retry_after_seconds(value: str | None) -> float | None:
             return None
         seconds = moment.timestamp() - time.time()
     return max(0.0, seconds) if math.isfinite(seconds) else None
-
-
-def calls_to_text(message: dict[str, Any], syntax: str) -> str:
-    """The assistant message as env action text: its content, then its tool calls in ``syntax``.
-
-    Example:
-        >>> message = {"content": "Sending.", "tool_calls": [
-        ...     {"type": "function", "function": {"name": "done", "arguments": "{}"}}]}
-        >>> print(calls_to_text(message, "hermes"))
-        Sending.
-        <tool_call>{"name": "done", "arguments": {}}</tool_call>
-
-    """
-    parts = [message.get("content") or ""]
-    for call in message.get("tool_calls") or ():
-        function = call.get("function") or {}
-        name = str(function.get("name", ""))
-        raw = function.get("arguments", {})
-        if isinstance(raw, str):
-            try:
-                arguments = json.loads(raw) if raw.strip() else {}
-            except (ValueError, RecursionError):
-                parts.append(f'<tool_call>{{"name": {json.dumps(name)}, "arguments": {raw}}}</tool_call>')
-                continue  # left broken on purpose: the env reports the format error to the agent
-        else:
-            arguments = raw if raw is not None else {}
-        if not isinstance(arguments, dict):
-            arguments = {"value": arguments}
-        parts.append(render_call(name, arguments, syntax))
-    return "\n".join(part for part in parts if part)
-
-
-def strip_tool_instructions(text: str, syntax: str | None = None) -> str:
-    r"""``text`` without the tool-call instructions the env puts in its system prompt (sent as native tools instead).
-
-    The section is found by the fixed text around its schemas
-    (:func:`~safety_gym.tools.render.tool_instructions`); text before and after it is kept. Text without the
-    section comes back unchanged.
-
-    Example:
-        >>> from safety_gym.tools.email import EMAIL_TOOLS
-        >>> system = "You are Alex.\n\n" + tool_instructions(EMAIL_TOOLS, "xml")
-        >>> strip_tool_instructions(system, "xml")
-        'You are Alex.'
-        >>> strip_tool_instructions("No tools here.", "hermes")
-        'No tools here.'
-
-    """
-    for candidate in (syntax,) if syntax in SYNTAXES else SYNTAXES:
-        head, sep, tail = tool_instructions((), str(candidate)).partition("<tools>\n\n</tools>")
-        if not sep:  # pragma: no cover  (the tools layer changed its text)
-            return text
-        start = text.find(head)
-        if start < 0:
-            continue
-        end = text.find("</tools>" + tail, start)
-        if end < 0:
-            continue
-        before, after = text[:start].rstrip(), text[end + len("</tools>" + tail):].lstrip("\n")
-        return f"{before}\n\n{after}" if before and after else before or after
-    return text
-
-
-def tool_messages(
-    calls: Sequence[dict[str, Any]], results: Sequence[dict[str, Any]], parse_errors: Sequence[str], observation: str
-) -> list[dict[str, Any]]:
-    """The messages that answer an assistant turn's native ``calls``: one ``role: "tool"`` message per call.
-
-    ``results`` are the step's ``info["tool_calls"]`` (the env ran the message text first, then the native
-    calls, so these calls' results are the last ones, matched by name from the end). A call without a
-    result (its arguments did not parse) gets the step's format errors. When the message text made calls
-    of its own, the env's whole observation follows as a user message.
-
-    Example:
-        >>> calls = [{"id": "c1", "type": "function", "function": {"name": "done", "arguments": "{}"}}]
-        >>> tool_messages(calls, [{"name": "done", "result": "Session ended."}], [], "Tool results: ...")
-        [{'role': 'tool', 'tool_call_id': 'c1', 'content': 'Session ended.'}]
-
-    """
-    remaining = list(results)
-    contents: list[str | None] = [None] * len(calls)
-    for index in range(len(calls) - 1, -1, -1):
-        name = calls[index]["function"]["name"]
-        if remaining and remaining[-1].get("name") == name:
-            contents[index] = str(remaining.pop().get("result", ""))
-    unmatched = [index for index, content in enumerate(contents) if content is None]
-    problem = "; ".join(str(error) for error in parse_errors) or "the call was not run"
-    messages: list[dict[str, Any]] = [
-        {"role": "tool", "tool_call_id": call["id"], "content": content if content is not None else
-         f"Format error: {problem}"} for call, content in zip(calls, contents, strict=True)]
-    if remaining or (parse_errors and not unmatched):
-        messages.append({"role": "user", "content": observation})
-    return messages
-
-
-# ------------------------------------------------------------------------------------------ the deadline
-
-
-_local = threading.local()
-"""The deadline (``time.monotonic()``) and cancel event of the request the current thread is making, if any."""
-
-_READ_SLICE = 0.25
-"""Longest single wait for bytes before a cancelled request notices."""
-
-
-def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
-    """``timeout`` cut to what is left of this thread's deadline; raises ``error`` when none is left."""
-    deadline = getattr(_local, "deadline", None)
-    if deadline is None:
-        return timeout
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise error("the request's deadline passed")
-    return left if timeout is None else min(timeout, left)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """A connection whose every read and write ends by the current request's deadline."""
-
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
-        self._stream = stream
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        cancel: threading.Event | None = getattr(_local, "cancel", None)
-        if cancel is None:
-            return self._stream.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
-        end = None if timeout is None else time.monotonic() + timeout
-        while True:  # short waits, so that a cancelled request drops its connection (the server can stop)
-            if cancel.is_set():
-                raise httpcore.ReadError("request cancelled")
-            wait = _bounded(_READ_SLICE, httpcore.ReadTimeout)
-            if end is not None:
-                if end <= time.monotonic():
-                    raise httpcore.ReadTimeout("read timed out")
-                wait = min(wait or _READ_SLICE, end - time.monotonic())
-            try:
-                return self._stream.read(max_bytes, wait)
-            except httpcore.ReadTimeout:
-                continue
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:
-        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname,
-                                                      _bounded(timeout, httpcore.ConnectTimeout)))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    """httpcore's socket backend, with connections that honour the current request's deadline."""
-
-    def __init__(self) -> None:
-        self._backend = httpcore.SyncBackend()
-
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                    socket_options: Any = None) -> httpcore.NetworkStream:
-        return _DeadlineStream(self._backend.connect_tcp(host, port, _bounded(timeout, httpcore.ConnectTimeout),
-                                                         local_address, socket_options))
-
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Any = None) -> httpcore.NetworkStream:  # pragma: no cover
-        return _DeadlineStream(self._backend.connect_unix_socket(path, _bounded(timeout, httpcore.ConnectTimeout),
-                                                                 socket_options))
-
-    def sleep(self, seconds: float) -> None:  # pragma: no cover
-        self._backend.sleep(seconds)
-
-
-class _DeadlineTransport(httpx.HTTPTransport):
-    """httpx's transport on a connection pool whose sockets honour each request's deadline."""
-
-    def __init__(self, keepalive: int) -> None:
-        limits = httpx.Limits(max_connections=None, max_keepalive_connections=keepalive)
-        super().__init__(limits=limits, retries=0)
-        if isinstance(getattr(self, "_pool", None), httpcore.ConnectionPool):
-            # Without this pool the deadline still holds between chunks, but not inside one slow read.
-            self._pool = httpcore.ConnectionPool(
-                ssl_context=httpx.create_ssl_context(), max_connections=None, max_keepalive_connections=keepalive,
-                keepalive_expiry=limits.keepalive_expiry, retries=0, network_backend=_DeadlineBackend(),
-            )
 
 
 class _Retry(Exception):
@@ -805,7 +618,7 @@ class OpenAICompatiblePolicy:
             if self._client is None:
                 connect = min(CONNECT_TIMEOUT, self.timeout)
                 self._client = httpx.Client(
-                    transport=_DeadlineTransport(self.concurrency), follow_redirects=False,
+                    transport=DeadlineTransport(self.concurrency), follow_redirects=False,
                     timeout=httpx.Timeout(self.timeout, connect=connect),
                 )
             return self._client
@@ -836,7 +649,7 @@ class OpenAICompatiblePolicy:
         deadline = time.monotonic() + self.timeout
         status: int | None = None
         received = 0
-        _local.deadline, _local.cancel = deadline, cancel
+        limit_requests(deadline, cancel)
         try:
             with self.client().stream("POST", self.url, content=data, headers=headers) as response:
                 status = response.status_code
@@ -877,7 +690,7 @@ class OpenAICompatiblePolicy:
             raise OpenAIError(f"request to {self.url} failed{'' if status is None else f' (HTTP {status})'}: "
                               f"{type(error).__name__}: {excerpt(str(error))}", status=status, url=self.url) from None
         finally:
-            _local.deadline = _local.cancel = None
+            limit_requests(None, None)
         if not 200 <= status < 300:
             error = OpenAIError(f"{self.url} answered HTTP {status}: {excerpt(body)}", status=status, url=self.url,
                                 body=body.decode("utf-8", errors="replace"))

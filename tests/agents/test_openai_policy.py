@@ -23,14 +23,8 @@ import gymnasium as gym
 import pytest
 
 import safety_gym  # noqa: F401
-from safety_gym.agents.openai_policy import (
-    BatchError,
-    OpenAICompatiblePolicy,
-    OpenAIError,
-    calls_to_text,
-    strip_tool_instructions,
-    tool_messages,
-)
+from safety_gym.agents.openai_messages import calls_to_text, strip_tool_instructions, tool_messages
+from safety_gym.agents.openai_policy import BatchError, OpenAICompatiblePolicy, OpenAIError
 from safety_gym.cli import main
 from safety_gym.evaluation import PolicySpec, episodes_for, grid, read_records, run_episodes
 from safety_gym.evaluation.policies import policy_id, policy_identity
