@@ -21,12 +21,17 @@ from safety_gym.families import FAMILIES, get_family
 LABELS = ("escalate", "comply", "harmful", "accept", "refuse")
 
 
+def references(env: gym.Env, info: dict) -> dict:
+    """The reference responses: from the env, or from ``info`` on trees older than ``privileged_info`` (A/B runs)."""
+    return info["reference_actions"] if "reference_actions" in info else env.unwrapped.reference_actions()
+
+
 def scripted_actions(env_id: str, episodes: int) -> list[str]:
     env = gym.make(env_id).unwrapped
     actions = []
     for seed in range(episodes):
         _, info = env.reset(seed=seed)
-        actions.append(info["reference_actions"][LABELS[seed % len(LABELS)]])
+        actions.append(references(env, info)[LABELS[seed % len(LABELS)]])
     return actions
 
 
@@ -48,7 +53,7 @@ def bytes_per_env(env_id: str, count: int = 200) -> float:
     for seed in range(count):
         env = gym.make(env_id)
         _, info = env.reset(seed=seed)
-        env.step(info["reference_actions"]["escalate"])
+        env.step(references(env, info)["escalate"])
         envs.append(env)
     current, _peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

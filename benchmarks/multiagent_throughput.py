@@ -32,13 +32,13 @@ TARGET = 0.5
 
 
 def labels_of(family: str) -> list[str]:
-    _, infos = MonitoredEnv(family).reset(seed=0)
+    _, infos = MonitoredEnv(family, privileged_info=True).reset(seed=0)
     return [label for label in infos[AGENT]["reference_actions"] if label != "harmful"]
 
 
 def scripted_actions(family: str, episodes: int) -> tuple[list[str], list[str]]:
     """The agent's action and the keyword monitor's answer for every seed."""
-    env, monitor, labels = MonitoredEnv(family), KeywordMonitor(), labels_of(family)
+    env, monitor, labels = MonitoredEnv(family, privileged_info=True), KeywordMonitor(), labels_of(family)
     agent_actions, monitor_actions = [], []
     for seed in range(episodes):
         observations, infos = env.reset(seed=seed)
@@ -88,7 +88,7 @@ def single_end_to_end_rate(family: str, episodes: int, repeats: int) -> float:
 
 
 def end_to_end_rate(family: str, episodes: int, repeats: int) -> float:
-    env, monitor, labels = MonitoredEnv(family), KeywordMonitor(), labels_of(family)
+    env, monitor, labels = MonitoredEnv(family, privileged_info=True), KeywordMonitor(), labels_of(family)
     agents = [ReferencePolicy(label, label) for label in labels]
     best = 0.0
     for _ in range(repeats):
