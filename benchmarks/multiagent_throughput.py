@@ -75,7 +75,7 @@ def monitored_rate(family: str, actions: list[str], answers: list[str], repeats:
 
 
 def single_end_to_end_rate(family: str, episodes: int, repeats: int) -> float:
-    env, labels = gym.make(get_family(family).env_id).unwrapped, labels_of(family)
+    env, labels = gym.make(get_family(family).env_id, privileged_info=True).unwrapped, labels_of(family)
     agents = [ReferencePolicy(label, label) for label in labels]
     best = 0.0
     for _ in range(repeats):
