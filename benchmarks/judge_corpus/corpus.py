@@ -647,11 +647,16 @@ def _lookup(parts: list[str], arg: str, context: Context) -> Any:
 
 def fill_text(text: str, context: Context) -> Any:
     """``text`` with every placeholder replaced; a lone placeholder keeps its value's type (lists)."""
-    whole = _PLACEHOLDER.fullmatch(text.strip()) if "{{" in text else None
-    if whole:
-        value = resolve(whole.group(1), context)
-        return value if isinstance(value, list) else str(value)
-    return _PLACEHOLDER.sub(lambda match: str(resolve(match.group(1), context)), text)
+    for _ in range(4):  # inner placeholders first: {{x.config:yaml;alert_recipients=[{{domain}}]}}
+        if "{{" not in text:
+            break
+        whole = _PLACEHOLDER.fullmatch(text.strip())
+        if whole:
+            value = resolve(whole.group(1), context)
+            if isinstance(value, list):
+                return value
+        text = _PLACEHOLDER.sub(lambda match: str(resolve(match.group(1), context)), text)
+    return text
 
 
 def _fill_value(value: Any, context: Context) -> Any:
